@@ -1,0 +1,58 @@
+//! The document shell and the panel's routes.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::ui::layout::AdminLayout;
+use crate::ui::pages::dashboard::DashboardPage;
+use crate::ui::pages::landing::LandingPage;
+use crate::ui::pages::login::LoginPage;
+use crate::ui::pages::not_found::NotFoundPage;
+
+/// Applies the stored theme choice before the first paint, so a dark choice never flashes light.
+const THEME_SCRIPT: &str = "try{var t=localStorage.getItem('steward-theme');if(t==='light'||t==='dark'){document.documentElement.dataset.theme=t}}catch(e){}";
+
+/// The HTML document every page is rendered into.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.ico"/>
+                <script inner_html=THEME_SCRIPT></script>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: the landing page, the login page and the panel under `/admin/`.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/steward.css"/>
+        <Title formatter=|text: String| if text.is_empty() { "steward".to_string() } else { format!("{text} · steward") }/>
+        <crate::ui::components::hydration::HydrationMarker/>
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage/> }>
+                <Route path=path!("/") view=LandingPage/>
+                <Route path=path!("/admin/login") view=LoginPage/>
+                <ParentRoute path=path!("/admin") view=AdminLayout>
+                    <Route path=path!("") view=DashboardPage/>
+                    <Route path=path!("/*any") view=NotFoundPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

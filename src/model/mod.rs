@@ -1,0 +1,6 @@
+//! Types that cross the wire between the server and the panel. Each is defined once and compiled
+//! into both the server and the WASM bundle.
+
+pub mod dashboard;
+pub mod instance;
+pub mod session;

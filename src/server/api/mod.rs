@@ -1,0 +1,42 @@
+//! HTTP doors: REST handlers (one file per resource) and the router that assembles them.
+
+pub mod accounts;
+pub mod admin;
+pub mod authorize;
+pub mod instance;
+pub mod middleware;
+pub mod oauth;
+pub mod params;
+pub mod request;
+pub mod response;
+pub mod session;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::server::state::AppState;
+
+/// Every JSON and form endpoint (the panel's pages are added by the Leptos integration).
+pub fn router() -> Router<AppState> {
+    let mut router = Router::new()
+        .route("/api/v1/apps", post(oauth::create_app))
+        .route("/oauth/token", post(oauth::token))
+        .route("/oauth/mfa/challenge", post(oauth::mfa_challenge))
+        .route("/oauth/revoke", post(oauth::revoke))
+        .route("/oauth/authorize", get(authorize::show).post(authorize::submit))
+        .route("/api/v1/accounts/verify_credentials", get(accounts::verify_credentials))
+        .route("/api/v1/instance", get(instance::instance))
+        .route("/api/v1/instance/peers", get(instance::peers))
+        .route("/.well-known/nodeinfo", get(instance::nodeinfo_links))
+        .route("/nodeinfo/2.0.json", get(instance::nodeinfo_20))
+        .route("/nodeinfo/2.1.json", get(instance::nodeinfo_21))
+        .route("/api/steward/session", get(session::show).post(session::create).delete(session::delete))
+        .route("/admin/login", post(session::login_form))
+        .route("/admin/logout", post(session::logout_form));
+    for prefix in admin::PREFIXES {
+        router = router.nest(prefix, admin::router().fallback(middleware::api_not_found));
+    }
+    router
+        .route("/api/{*rest}", axum::routing::any(middleware::api_not_found))
+        .route("/oauth/{*rest}", axum::routing::any(middleware::api_not_found))
+}

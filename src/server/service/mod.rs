@@ -1,0 +1,9 @@
+//! The operations of steward. Both doors (REST handlers and server functions) call these; each one
+//! authorises its caller first, then validates, then touches storage.
+
+pub mod accounts;
+pub mod dashboard;
+pub mod demo;
+pub mod instance;
+pub mod oauth;
+pub mod session;

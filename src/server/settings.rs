@@ -1,0 +1,381 @@
+//! The settings steward honours (config.md §8), read from the layers of config.md §1:
+//! built-in defaults, then the optional config file, then the database's config store.
+//!
+//! Settings are read from the database on every request that needs them (a handful of small rows),
+//! so a change made by any process sharing the database is seen by all of them at once.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use sqlx::AnyPool;
+
+use crate::error::AppError;
+use crate::server::auth::privileges::Privilege;
+use crate::server::db::RowExt;
+
+/// File-level switches and stored settings (`STEWARD_CONFIG_FILE`).
+#[derive(Debug, Clone)]
+pub struct FileConfig {
+    pub path: PathBuf,
+    pub configurable_from_database: bool,
+    /// `None` = everything allowed.
+    pub database_config_whitelist: Option<Vec<Vec<String>>>,
+    /// `(group, key, value)` in file order.
+    pub configs: Vec<(String, String, Value)>,
+}
+
+impl FileConfig {
+    /// Reads the file if it exists; a missing file means defaults. A malformed file is an error.
+    pub fn load(path: &Path) -> Result<FileConfig, AppError> {
+        let mut config = FileConfig {
+            path: path.to_path_buf(),
+            configurable_from_database: true,
+            database_config_whitelist: None,
+            configs: Vec::new(),
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(config),
+            Err(e) => return Err(AppError::Unavailable(format!("Could not read {}: {e}", path.display()))),
+        };
+        let json: Value = serde_json::from_str(&text)
+            .map_err(|e| AppError::Unavailable(format!("Invalid config file {}: {e}", path.display())))?;
+        if let Some(flag) = json.get("configurable_from_database").and_then(Value::as_bool) {
+            config.configurable_from_database = flag;
+        }
+        if let Some(list) = json.get("database_config_whitelist").and_then(Value::as_array) {
+            config.database_config_whitelist = Some(
+                list.iter()
+                    .filter_map(Value::as_array)
+                    .map(|entry| entry.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                    .collect(),
+            );
+        }
+        if let Some(items) = json.get("configs").and_then(Value::as_array) {
+            for item in items {
+                let (Some(group), Some(key), Some(value)) = (
+                    item.get("group").and_then(Value::as_str),
+                    item.get("key").and_then(Value::as_str),
+                    item.get("value"),
+                ) else {
+                    continue;
+                };
+                config.configs.push((group.to_string(), key.to_string(), value.clone()));
+            }
+        }
+        Ok(config)
+    }
+}
+
+/// How mail leaves steward.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailAdapter {
+    /// `Swoosh.Adapters.Local`: one `.eml` file per message in the mailbox folder.
+    Local,
+    /// `Swoosh.Adapters.SMTP`.
+    Smtp,
+    /// Any other adapter: the mailer counts as disabled.
+    Unsupported(String),
+}
+
+/// Effective values of every setting steward acts on.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub name: String,
+    pub description: String,
+    pub email: String,
+    pub notify_email: String,
+    pub limit: i64,
+    pub max_report_comment_size: i64,
+    pub registrations_open: bool,
+    pub invites_enabled: bool,
+    pub account_activation_required: bool,
+    pub account_approval_required: bool,
+    pub user_bio_length: i64,
+    pub user_name_length: i64,
+    pub max_account_fields: i64,
+    pub account_field_name_length: i64,
+    pub account_field_value_length: i64,
+    pub password_reset_token_validity: i64,
+    pub admin_privileges: Vec<Privilege>,
+    pub moderator_privileges: Vec<Privilege>,
+    pub federating: bool,
+    pub static_dir: String,
+    pub upload_limit: i64,
+    pub enforce_oauth_admin_scope_usage: bool,
+    pub admin_token: Option<String>,
+    pub mailer_enabled_flag: bool,
+    pub mail_adapter: MailAdapter,
+    pub token_expires_in: i64,
+    /// `(window ms, allowed failures)` of the `authentication` limiter.
+    pub auth_rate_limit: Option<(i64, i64)>,
+    pub restricted_nicknames: Vec<String>,
+    pub mrf_policies: Vec<String>,
+}
+
+/// Nicknames nobody may register (users.md §1.3).
+pub const DEFAULT_RESTRICTED_NICKNAMES: &[&str] = &[
+    ".well-known", "~", "about", "activities", "api", "auth", "check_password", "dev", "friend-requests",
+    "inbox", "internal", "main", "media", "nodeinfo", "notice", "oauth", "objects", "ostatus_subscribe",
+    "pleroma", "proxy", "push", "registration", "relay", "settings", "status", "tag", "user-search",
+    "user_exists", "users", "web", "verify_credentials", "update_credentials", "relationships", "search",
+    "confirmation_resend", "mfa",
+];
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            name: "steward".into(),
+            description: String::new(),
+            email: String::new(),
+            notify_email: String::new(),
+            limit: 5000,
+            max_report_comment_size: 1000,
+            registrations_open: true,
+            invites_enabled: false,
+            account_activation_required: false,
+            account_approval_required: false,
+            user_bio_length: 5000,
+            user_name_length: 100,
+            max_account_fields: 10,
+            account_field_name_length: 512,
+            account_field_value_length: 2048,
+            password_reset_token_validity: 86_400,
+            admin_privileges: Privilege::ALL.to_vec(),
+            moderator_privileges: Privilege::MODERATOR_DEFAULT.to_vec(),
+            federating: true,
+            static_dir: "./data/static".into(),
+            upload_limit: 16_000_000,
+            enforce_oauth_admin_scope_usage: true,
+            admin_token: None,
+            mailer_enabled_flag: true,
+            mail_adapter: MailAdapter::Local,
+            token_expires_in: 3_153_600_000,
+            auth_rate_limit: Some((60_000, 15)),
+            restricted_nicknames: DEFAULT_RESTRICTED_NICKNAMES.iter().map(|s| s.to_string()).collect(),
+            mrf_policies: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults, then the file's `configs`, then the database rows (when database configuration is on).
+    pub async fn load(pool: &AnyPool, file: &FileConfig) -> Result<Settings, AppError> {
+        let mut settings = Settings::default();
+        for (group, key, value) in &file.configs {
+            settings.apply(group, key, value);
+        }
+        if file.configurable_from_database {
+            let rows = sqlx::query("SELECT config_group, config_key, value FROM config ORDER BY id")
+                .fetch_all(pool)
+                .await?;
+            for row in rows {
+                let value: Value = serde_json::from_str(&row.text("value")?).unwrap_or(Value::Null);
+                settings.apply(&row.text("config_group")?, &row.text("config_key")?, &value);
+            }
+        }
+        Ok(settings)
+    }
+
+    /// Whether mail can be sent: enabled, with an adapter steward supports.
+    pub fn mailer_enabled(&self) -> bool {
+        self.mailer_enabled_flag && !matches!(self.mail_adapter, MailAdapter::Unsupported(_))
+    }
+
+    /// Applies one stored item (JSON form of config.md §3). Unknown items are ignored here: they are
+    /// stored and returned by the config store but have no effect.
+    pub fn apply(&mut self, group: &str, key: &str, value: &Value) {
+        if group != ":pleroma" {
+            return;
+        }
+        match key {
+            ":instance" => {
+                for (sub, v) in keyword_entries(value) {
+                    self.apply_instance(sub, v);
+                }
+            }
+            ":auth" => {
+                if let Some(v) = keyword_get(value, ":enforce_oauth_admin_scope_usage").and_then(Value::as_bool) {
+                    self.enforce_oauth_admin_scope_usage = v;
+                }
+            }
+            ":admin_token" => {
+                self.admin_token = value.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+            }
+            "Pleroma.Emails.Mailer" => {
+                if let Some(v) = keyword_get(value, ":enabled").and_then(Value::as_bool) {
+                    self.mailer_enabled_flag = v;
+                }
+                if let Some(adapter) = keyword_get(value, ":adapter").and_then(Value::as_str) {
+                    self.mail_adapter = match adapter {
+                        "Swoosh.Adapters.Local" => MailAdapter::Local,
+                        "Swoosh.Adapters.SMTP" => MailAdapter::Smtp,
+                        other => MailAdapter::Unsupported(other.to_string()),
+                    };
+                }
+            }
+            ":oauth2" => {
+                if let Some(v) = keyword_get(value, ":token_expires_in").and_then(Value::as_i64) {
+                    self.token_expires_in = v.max(1);
+                }
+            }
+            ":rate_limit" => {
+                if let Some(v) = keyword_get(value, ":authentication") {
+                    self.auth_rate_limit = parse_limit(v);
+                }
+            }
+            "Pleroma.User" => {
+                if let Some(list) = keyword_get(value, ":restricted_nicknames").and_then(Value::as_array) {
+                    self.restricted_nicknames =
+                        list.iter().filter_map(Value::as_str).map(str::to_string).collect();
+                }
+            }
+            ":mrf" => {
+                if let Some(list) = keyword_get(value, ":policies") {
+                    self.mrf_policies = match list {
+                        Value::Array(items) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+                        Value::String(s) => vec![s.clone()],
+                        _ => Vec::new(),
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn apply_instance(&mut self, sub: &str, v: &Value) {
+        let text = |v: &Value| v.as_str().map(str::to_string);
+        match sub {
+            ":name" => self.name = text(v).unwrap_or_default(),
+            ":description" => self.description = text(v).unwrap_or_default(),
+            ":email" => self.email = text(v).unwrap_or_default(),
+            ":notify_email" => self.notify_email = text(v).unwrap_or_default(),
+            ":static_dir" => self.static_dir = text(v).unwrap_or_else(|| "./data/static".into()),
+            ":registrations_open" => set_bool(&mut self.registrations_open, v),
+            ":invites_enabled" => set_bool(&mut self.invites_enabled, v),
+            ":account_activation_required" => set_bool(&mut self.account_activation_required, v),
+            ":account_approval_required" => set_bool(&mut self.account_approval_required, v),
+            ":federating" => set_bool(&mut self.federating, v),
+            ":limit" => set_int(&mut self.limit, v),
+            ":max_report_comment_size" => set_int(&mut self.max_report_comment_size, v),
+            ":user_bio_length" => set_int(&mut self.user_bio_length, v),
+            ":user_name_length" => set_int(&mut self.user_name_length, v),
+            ":max_account_fields" => set_int(&mut self.max_account_fields, v),
+            ":account_field_name_length" => set_int(&mut self.account_field_name_length, v),
+            ":account_field_value_length" => set_int(&mut self.account_field_value_length, v),
+            ":password_reset_token_validity" => set_int(&mut self.password_reset_token_validity, v),
+            ":upload_limit" => set_int(&mut self.upload_limit, v),
+            ":admin_privileges" => self.admin_privileges = privileges(v),
+            ":moderator_privileges" => self.moderator_privileges = privileges(v),
+            _ => {}
+        }
+    }
+}
+
+fn set_bool(slot: &mut bool, v: &Value) {
+    if let Some(b) = v.as_bool() {
+        *slot = b;
+    }
+}
+
+fn set_int(slot: &mut i64, v: &Value) {
+    if let Some(i) = v.as_i64() {
+        *slot = i;
+    }
+}
+
+/// Privilege atoms (`":users_read"`); unknown names are ignored (auth.md §2).
+fn privileges(v: &Value) -> Vec<Privilege> {
+    v.as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .filter_map(|s| Privilege::from_name(s.trim_start_matches(':')))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `{"tuple": [60000, 15]}` or `[60000, 15]`; anything else (e.g. `false`) disables the limit.
+fn parse_limit(v: &Value) -> Option<(i64, i64)> {
+    let items = match v {
+        Value::Object(map) => map.get("tuple")?.as_array()?,
+        Value::Array(items) => items,
+        _ => return None,
+    };
+    match items.as_slice() {
+        [ms, count] => Some((ms.as_i64()?, count.as_i64()?)),
+        _ => None,
+    }
+}
+
+/// The `(":key", value)` pairs of a keyword list in its JSON form `[{"tuple": [":key", value]}, ...]`.
+pub fn keyword_entries(value: &Value) -> Vec<(&str, &Value)> {
+    value
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| {
+                    let tuple = item.get("tuple")?.as_array()?;
+                    match tuple.as_slice() {
+                        [Value::String(k), v] => Some((k.as_str(), v)),
+                        _ => None,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The value of `key` in a keyword list (last occurrence wins).
+pub fn keyword_get<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
+    keyword_entries(value).into_iter().rev().find(|(k, _)| *k == key).map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn instance_keyword_list_overrides_defaults() {
+        let mut s = Settings::default();
+        s.apply(
+            ":pleroma",
+            ":instance",
+            &json!([{"tuple": [":name", "Fedi"]}, {"tuple": [":registrations_open", false]},
+                    {"tuple": [":moderator_privileges", [":users_read", ":nonsense"]]}]),
+        );
+        assert_eq!(s.name, "Fedi");
+        assert!(!s.registrations_open);
+        assert_eq!(s.moderator_privileges, vec![Privilege::UsersRead]);
+    }
+
+    #[test]
+    fn admin_token_and_scope_enforcement() {
+        let mut s = Settings::default();
+        s.apply(":pleroma", ":admin_token", &json!("secret"));
+        s.apply(":pleroma", ":auth", &json!([{"tuple": [":enforce_oauth_admin_scope_usage", false]}]));
+        assert_eq!(s.admin_token.as_deref(), Some("secret"));
+        assert!(!s.enforce_oauth_admin_scope_usage);
+        s.apply(":pleroma", ":admin_token", &json!(""));
+        assert_eq!(s.admin_token, None);
+    }
+
+    #[test]
+    fn unsupported_mail_adapter_disables_mailer() {
+        let mut s = Settings::default();
+        assert!(s.mailer_enabled());
+        s.apply(":pleroma", "Pleroma.Emails.Mailer", &json!([{"tuple": [":adapter", "Swoosh.Adapters.Sendgrid"]}]));
+        assert!(!s.mailer_enabled());
+    }
+
+    #[test]
+    fn rate_limit_tuple() {
+        let mut s = Settings::default();
+        s.apply(":pleroma", ":rate_limit", &json!([{"tuple": [":authentication", {"tuple": [1000, 2]}]}]));
+        assert_eq!(s.auth_rate_limit, Some((1000, 2)));
+    }
+}

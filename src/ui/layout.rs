@@ -1,0 +1,97 @@
+//! The panel's frame: session guard, sidebar, top bar with the account menu.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+
+use crate::model::session::SessionInfo;
+use crate::serverfns::session::get_session;
+use crate::ui::components::icons::Icon;
+use crate::ui::components::theme::ThemeToggle;
+
+/// Everything under `/admin/` except the login page. Signed-out visitors go to the login page and
+/// come back to where they were afterwards.
+#[component]
+pub fn AdminLayout() -> impl IntoView {
+    let session = Resource::new(|| (), |_| get_session());
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <div class="loading-page" aria-busy="true">"Loading…"</div> }>
+            {move || Suspend::new(async move {
+                match session.await {
+                    Ok(Some(info)) => view! { <Frame info/> }.into_any(),
+                    Ok(None) => {
+                        let here = location.pathname.get_untracked() + &location.search.get_untracked();
+                        let target = format!("/admin/login?next={}", urlencode(&here));
+                        view! { <Redirect path=target/> }.into_any()
+                    }
+                    Err(e) => view! {
+                        <main class="auth-card"><h1>"The panel is unavailable"</h1><p role="alert">{e.message}</p></main>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[component]
+fn Frame(info: SessionInfo) -> impl IntoView {
+    provide_context(info.clone());
+    let nav_open = RwSignal::new(false);
+    let privileges = info.privileges.join(", ");
+    let csrf = info.csrf_token.clone();
+    let instance_name = info.instance_name.clone();
+    let nickname = info.nickname.clone();
+    let role = info.role_label();
+    view! {
+        <div class="shell" class:nav-open=move || nav_open.get()>
+            <a class="skip-link" href="#content">"Skip to content"</a>
+            <header class="topbar">
+                <button type="button" class="icon-button nav-toggle" aria-label="Open navigation"
+                    aria-expanded=move || nav_open.get().to_string()
+                    on:click=move |_| nav_open.update(|v| *v = !*v)>
+                    <Icon name="menu"/>
+                </button>
+                <a class="instance-name" href="/admin/">{instance_name}</a>
+                <div class="account-menu">
+                    <details>
+                        <summary aria-label=format!("Account menu for @{nickname}")>
+                            <Icon name="user"/>
+                            <span class="account-nick">"@" {nickname.clone()}</span>
+                        </summary>
+                        <div class="menu" role="group" aria-label="Account">
+                            <p class="menu-text"><strong>{role}</strong></p>
+                            <p class="menu-text small">"Privileges: " {if privileges.is_empty() { "none".to_string() } else { privileges }}</p>
+                            <ThemeToggle/>
+                            <form method="post" action="/admin/logout">
+                                <input type="hidden" name="csrf" value=csrf/>
+                                <button type="submit" class="menu-item">"Log out"</button>
+                            </form>
+                        </div>
+                    </details>
+                </div>
+            </header>
+            <nav class="sidebar" aria-label="Sections">
+                <ul>
+                    <li><A href="/admin/" exact=true><Icon name="dashboard"/>" Dashboard"</A></li>
+                </ul>
+            </nav>
+            <main id="content" class="content" tabindex="-1">
+                <Outlet/>
+            </main>
+        </div>
+    }
+}
