@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use crate::ui::layout::AdminLayout;
 use crate::ui::pages::dashboard::DashboardPage;
@@ -37,6 +37,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The application: the landing page, the login page and the panel under `/admin/`.
+///
+/// Every route renders in `SsrMode::Async`: the server waits for the data before sending the page, so
+/// pages are complete without JavaScript and redirects (signed out → login) are real HTTP redirects.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -46,11 +49,11 @@ pub fn App() -> impl IntoView {
         <crate::ui::components::hydration::HydrationMarker/>
         <Router>
             <Routes fallback=|| view! { <NotFoundPage/> }>
-                <Route path=path!("/") view=LandingPage/>
-                <Route path=path!("/admin/login") view=LoginPage/>
-                <ParentRoute path=path!("/admin") view=AdminLayout>
-                    <Route path=path!("") view=DashboardPage/>
-                    <Route path=path!("/*any") view=NotFoundPage/>
+                <Route path=path!("/") view=LandingPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/login") view=LoginPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("/admin") view=AdminLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/*any") view=NotFoundPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -109,7 +109,10 @@ mod server_side {
 
         /// `Missing field: <field>.` in the validation shape.
         pub fn missing(field: &str) -> Self {
-            AppError::Validation(vec![(field.to_string(), format!("Missing field: {field}."))])
+            AppError::Validation(vec![(
+                field.to_string(),
+                format!("Missing field: {field}."),
+            )])
         }
 
         /// `<field> - <message>` in the validation shape.
@@ -142,7 +145,11 @@ mod server_side {
                             json!({"title": "Invalid value", "source": {"pointer": format!("/{field}")}, "message": message})
                         })
                         .collect();
-                    let joined = items.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ");
+                    let joined = items
+                        .iter()
+                        .map(|(_, m)| m.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     json!({"error": joined, "errors": errors})
                 }
                 AppError::Shaped(_, body) => body.clone(),
@@ -184,7 +191,10 @@ mod server_side {
     impl From<AppError> for PanelError {
         fn from(error: AppError) -> Self {
             error.log();
-            PanelError { status: error.status().as_u16(), message: error.message() }
+            PanelError {
+                status: error.status().as_u16(),
+                message: error.message(),
+            }
         }
     }
 

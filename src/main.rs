@@ -76,17 +76,30 @@ fn no_more(args: &[String]) -> Result<(), String> {
 }
 
 async fn open(config: &Config) -> Result<(Db, Site, Settings), String> {
-    let db = Db::connect(&config.database_url).await.map_err(error_text)?;
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(error_text)?;
     db.migrate().await.map_err(error_text)?;
     let file = FileConfig::load(&config.config_file).map_err(error_text)?;
     let settings = Settings::load(&db.pool, &file).await.map_err(error_text)?;
-    let base_url = config.base_url.clone().unwrap_or_else(|| format!("http://{}", config.addr));
-    Ok((db, Site::new(&base_url, file, config.mailbox_dir.clone()), settings))
+    let base_url = config
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.addr));
+    Ok((
+        db,
+        Site::new(&base_url, file, config.mailbox_dir.clone()),
+        settings,
+    ))
 }
 
 async fn run(mut args: Vec<String>) -> Result<(), String> {
     let mut config = Config::from_env();
-    let command = if args.first().is_some_and(|a| !a.starts_with('-')) { args.remove(0) } else { "serve".into() };
+    let command = if args.first().is_some_and(|a| !a.starts_with('-')) {
+        args.remove(0)
+    } else {
+        "serve".into()
+    };
     match command.as_str() {
         "serve" => {
             if let Some(addr) = take_value(&mut args, "--addr")? {
@@ -94,7 +107,10 @@ async fn run(mut args: Vec<String>) -> Result<(), String> {
             }
             no_more(&args)?;
             let app = Application::build(config).await.map_err(error_text)?;
-            tracing::info!("steward listening on http://{} (panel at /admin/)", app.addr);
+            tracing::info!(
+                "steward listening on http://{} (panel at /admin/)",
+                app.addr
+            );
             app.run().await.map_err(error_text)
         }
         "migrate" => {
@@ -111,31 +127,52 @@ async fn run(mut args: Vec<String>) -> Result<(), String> {
                 "demo data: {} accounts, {} statuses, {} reports created (existing accounts untouched)",
                 summary.accounts, summary.statuses, summary.reports
             );
-            println!("admin login:     {} / {}", demo::DEMO_ADMIN.0, demo::DEMO_ADMIN.1);
-            println!("moderator login: {} / {}", demo::DEMO_MOD.0, demo::DEMO_MOD.1);
+            println!(
+                "admin login:     {} / {}",
+                demo::DEMO_ADMIN.0,
+                demo::DEMO_ADMIN.1
+            );
+            println!(
+                "moderator login: {} / {}",
+                demo::DEMO_MOD.0,
+                demo::DEMO_MOD.1
+            );
             Ok(())
         }
         "user" => {
-            let sub = if args.is_empty() { String::new() } else { args.remove(0) };
+            let sub = if args.is_empty() {
+                String::new()
+            } else {
+                args.remove(0)
+            };
             match sub.as_str() {
                 "new" => {
-                    let password = take_value(&mut args, "--password")?.ok_or("user new needs --password PW")?;
+                    let password = take_value(&mut args, "--password")?
+                        .ok_or("user new needs --password PW")?;
                     let admin = take_flag(&mut args, "--admin");
                     let moderator = take_flag(&mut args, "--moderator");
                     if args.len() != 2 {
                         return Err(format!("user new needs NICK and EMAIL\n{USAGE}"));
                     }
                     let (db, site, settings) = open(&config).await?;
-                    accounts::create_local_user(&db, &site, &settings, &args[0], &args[1], &password, admin, moderator)
-                        .await
-                        .map_err(error_text)?;
+                    accounts::create_local_user(
+                        &db, &site, &settings, &args[0], &args[1], &password, admin, moderator,
+                    )
+                    .await
+                    .map_err(error_text)?;
                     println!("created user {}", args[0]);
                     Ok(())
                 }
                 "set" => {
                     let mut changes = accounts::UserChanges::default();
-                    let (admin_on, admin_off) = (take_flag(&mut args, "--admin"), take_flag(&mut args, "--no-admin"));
-                    let (mod_on, mod_off) = (take_flag(&mut args, "--moderator"), take_flag(&mut args, "--no-moderator"));
+                    let (admin_on, admin_off) = (
+                        take_flag(&mut args, "--admin"),
+                        take_flag(&mut args, "--no-admin"),
+                    );
+                    let (mod_on, mod_off) = (
+                        take_flag(&mut args, "--moderator"),
+                        take_flag(&mut args, "--no-moderator"),
+                    );
                     if (admin_on && admin_off) || (mod_on && mod_off) {
                         return Err("contradictory role flags".into());
                     }
@@ -145,7 +182,9 @@ async fn run(mut args: Vec<String>) -> Result<(), String> {
                     let totp = take_value(&mut args, "--totp-secret")?;
                     let no_mfa = take_flag(&mut args, "--no-mfa");
                     changes.totp_secret = match (totp, no_mfa) {
-                        (Some(_), true) => return Err("--totp-secret and --no-mfa exclude each other".into()),
+                        (Some(_), true) => {
+                            return Err("--totp-secret and --no-mfa exclude each other".into())
+                        }
                         (Some(secret), false) => Some(Some(secret)),
                         (None, true) => Some(None),
                         (None, false) => None,
@@ -154,7 +193,9 @@ async fn run(mut args: Vec<String>) -> Result<(), String> {
                         return Err(format!("user set needs NICK\n{USAGE}"));
                     }
                     let (db, site, _) = open(&config).await?;
-                    accounts::update_user(&db, &site, &args[0], &changes).await.map_err(error_text)?;
+                    accounts::update_user(&db, &site, &args[0], &changes)
+                        .await
+                        .map_err(error_text)?;
                     println!("updated user {}", args[0]);
                     Ok(())
                 }

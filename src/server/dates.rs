@@ -12,7 +12,10 @@ pub fn iso(ms: i64) -> String {
 
 /// `YYYY-MM-DD` (UTC).
 pub fn day(ms: i64) -> String {
-    DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m-%d").to_string()
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 #[cfg(test)]

@@ -49,8 +49,12 @@ impl Config {
                 .or_else(|| var("LEPTOS_SITE_ADDR"))
                 .unwrap_or_else(|| "127.0.0.1:3000".into()),
             base_url: var("STEWARD_BASE_URL"),
-            config_file: var("STEWARD_CONFIG_FILE").map(PathBuf::from).unwrap_or_else(|| "data/config.json".into()),
-            mailbox_dir: var("STEWARD_MAILBOX_DIR").map(PathBuf::from).unwrap_or_else(|| "data/mailbox".into()),
+            config_file: var("STEWARD_CONFIG_FILE")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| "data/config.json".into()),
+            mailbox_dir: var("STEWARD_MAILBOX_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| "data/mailbox".into()),
         }
     }
 }
@@ -65,14 +69,23 @@ pub fn leptos_options() -> LeptosOptions {
             Err(e) => tracing::warn!(error = %e, "ignoring unreadable Leptos.toml"),
         }
     }
-    let site_root = std::env::var("LEPTOS_SITE_ROOT").ok().filter(|s| !s.is_empty()).unwrap_or_else(|| {
-        let beside_binary = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("site")));
-        match beside_binary {
-            Some(dir) if dir.join("pkg").exists() => dir.display().to_string(),
-            _ => "target/site".to_string(),
-        }
-    });
-    LeptosOptions::builder().output_name("steward").site_root(site_root).site_pkg_dir("pkg").build()
+    let site_root = std::env::var("LEPTOS_SITE_ROOT")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| {
+            let beside_binary = std::env::current_exe()
+                .ok()
+                .and_then(|exe| exe.parent().map(|dir| dir.join("site")));
+            match beside_binary {
+                Some(dir) if dir.join("pkg").exists() => dir.display().to_string(),
+                _ => "target/site".to_string(),
+            }
+        });
+    LeptosOptions::builder()
+        .output_name("steward")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .build()
 }
 
 /// A bound, ready-to-serve steward.
@@ -91,18 +104,31 @@ impl Application {
         service::oauth::panel_app_id(&db).await?;
         let listener = tokio::net::TcpListener::bind(&config.addr)
             .await
-            .map_err(|e| AppError::Unavailable(format!("Could not listen on {}: {e}", config.addr)))?;
+            .map_err(|e| {
+                AppError::Unavailable(format!("Could not listen on {}: {e}", config.addr))
+            })?;
         let addr = listener.local_addr().map_err(AppError::internal)?;
-        let base_url = config.base_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let base_url = config
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
         let mut leptos_options = leptos_options();
         leptos_options.site_addr = addr;
         let state = AppState {
             db,
-            site: Arc::new(Site::new(&base_url, file_config, config.mailbox_dir.clone())),
+            site: Arc::new(Site::new(
+                &base_url,
+                file_config,
+                config.mailbox_dir.clone(),
+            )),
             leptos_options,
             need_reboot: Arc::new(AtomicBool::new(false)),
         };
-        Ok(Application { addr, state, listener })
+        Ok(Application {
+            addr,
+            state,
+            listener,
+        })
     }
 
     /// The full HTTP service: API routes, panel pages, server functions and static files.
@@ -127,11 +153,17 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM; in-flight requests finish first.
     pub async fn run(self) -> Result<(), AppError> {
         let router = Self::router(self.state);
-        let app = middleware::map_request(|req: Request| async move { api::middleware::trim_trailing_slash(req) }).layer(router);
-        axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(AppError::internal)
+        let app = middleware::map_request(|req: Request| async move {
+            api::middleware::trim_trailing_slash(req)
+        })
+        .layer(router);
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(AppError::internal)
     }
 }
 
@@ -141,7 +173,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -36,18 +36,36 @@ impl FileConfig {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(config),
-            Err(e) => return Err(AppError::Unavailable(format!("Could not read {}: {e}", path.display()))),
+            Err(e) => {
+                return Err(AppError::Unavailable(format!(
+                    "Could not read {}: {e}",
+                    path.display()
+                )))
+            }
         };
-        let json: Value = serde_json::from_str(&text)
-            .map_err(|e| AppError::Unavailable(format!("Invalid config file {}: {e}", path.display())))?;
-        if let Some(flag) = json.get("configurable_from_database").and_then(Value::as_bool) {
+        let json: Value = serde_json::from_str(&text).map_err(|e| {
+            AppError::Unavailable(format!("Invalid config file {}: {e}", path.display()))
+        })?;
+        if let Some(flag) = json
+            .get("configurable_from_database")
+            .and_then(Value::as_bool)
+        {
             config.configurable_from_database = flag;
         }
-        if let Some(list) = json.get("database_config_whitelist").and_then(Value::as_array) {
+        if let Some(list) = json
+            .get("database_config_whitelist")
+            .and_then(Value::as_array)
+        {
             config.database_config_whitelist = Some(
                 list.iter()
                     .filter_map(Value::as_array)
-                    .map(|entry| entry.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                    .map(|entry| {
+                        entry
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    })
                     .collect(),
             );
         }
@@ -60,7 +78,9 @@ impl FileConfig {
                 ) else {
                     continue;
                 };
-                config.configs.push((group.to_string(), key.to_string(), value.clone()));
+                config
+                    .configs
+                    .push((group.to_string(), key.to_string(), value.clone()));
             }
         }
         Ok(config)
@@ -115,11 +135,42 @@ pub struct Settings {
 
 /// Nicknames nobody may register (users.md §1.3).
 pub const DEFAULT_RESTRICTED_NICKNAMES: &[&str] = &[
-    ".well-known", "~", "about", "activities", "api", "auth", "check_password", "dev", "friend-requests",
-    "inbox", "internal", "main", "media", "nodeinfo", "notice", "oauth", "objects", "ostatus_subscribe",
-    "pleroma", "proxy", "push", "registration", "relay", "settings", "status", "tag", "user-search",
-    "user_exists", "users", "web", "verify_credentials", "update_credentials", "relationships", "search",
-    "confirmation_resend", "mfa",
+    ".well-known",
+    "~",
+    "about",
+    "activities",
+    "api",
+    "auth",
+    "check_password",
+    "dev",
+    "friend-requests",
+    "inbox",
+    "internal",
+    "main",
+    "media",
+    "nodeinfo",
+    "notice",
+    "oauth",
+    "objects",
+    "ostatus_subscribe",
+    "pleroma",
+    "proxy",
+    "push",
+    "registration",
+    "relay",
+    "settings",
+    "status",
+    "tag",
+    "user-search",
+    "user_exists",
+    "users",
+    "web",
+    "verify_credentials",
+    "update_credentials",
+    "relationships",
+    "search",
+    "confirmation_resend",
+    "mfa",
 ];
 
 impl Default for Settings {
@@ -152,7 +203,10 @@ impl Default for Settings {
             mail_adapter: MailAdapter::Local,
             token_expires_in: 3_153_600_000,
             auth_rate_limit: Some((60_000, 15)),
-            restricted_nicknames: DEFAULT_RESTRICTED_NICKNAMES.iter().map(|s| s.to_string()).collect(),
+            restricted_nicknames: DEFAULT_RESTRICTED_NICKNAMES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             mrf_policies: Vec::new(),
         }
     }
@@ -166,9 +220,10 @@ impl Settings {
             settings.apply(group, key, value);
         }
         if file.configurable_from_database {
-            let rows = sqlx::query("SELECT config_group, config_key, value FROM config ORDER BY id")
-                .fetch_all(pool)
-                .await?;
+            let rows =
+                sqlx::query("SELECT config_group, config_key, value FROM config ORDER BY id")
+                    .fetch_all(pool)
+                    .await?;
             for row in rows {
                 let value: Value = serde_json::from_str(&row.text("value")?).unwrap_or(Value::Null);
                 settings.apply(&row.text("config_group")?, &row.text("config_key")?, &value);
@@ -195,12 +250,18 @@ impl Settings {
                 }
             }
             ":auth" => {
-                if let Some(v) = keyword_get(value, ":enforce_oauth_admin_scope_usage").and_then(Value::as_bool) {
+                if let Some(v) =
+                    keyword_get(value, ":enforce_oauth_admin_scope_usage").and_then(Value::as_bool)
+                {
                     self.enforce_oauth_admin_scope_usage = v;
                 }
             }
             ":admin_token" => {
-                self.admin_token = value.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+                self.admin_token = value
+                    .as_str()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string);
             }
             "Pleroma.Emails.Mailer" => {
                 if let Some(v) = keyword_get(value, ":enabled").and_then(Value::as_bool) {
@@ -225,15 +286,24 @@ impl Settings {
                 }
             }
             "Pleroma.User" => {
-                if let Some(list) = keyword_get(value, ":restricted_nicknames").and_then(Value::as_array) {
-                    self.restricted_nicknames =
-                        list.iter().filter_map(Value::as_str).map(str::to_string).collect();
+                if let Some(list) =
+                    keyword_get(value, ":restricted_nicknames").and_then(Value::as_array)
+                {
+                    self.restricted_nicknames = list
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect();
                 }
             }
             ":mrf" => {
                 if let Some(list) = keyword_get(value, ":policies") {
                     self.mrf_policies = match list {
-                        Value::Array(items) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+                        Value::Array(items) => items
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect(),
                         Value::String(s) => vec![s.clone()],
                         _ => Vec::new(),
                     };
@@ -331,7 +401,11 @@ pub fn keyword_entries(value: &Value) -> Vec<(&str, &Value)> {
 
 /// The value of `key` in a keyword list (last occurrence wins).
 pub fn keyword_get<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
-    keyword_entries(value).into_iter().rev().find(|(k, _)| *k == key).map(|(_, v)| v)
+    keyword_entries(value)
+        .into_iter()
+        .rev()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v)
 }
 
 #[cfg(test)]
@@ -357,7 +431,11 @@ mod tests {
     fn admin_token_and_scope_enforcement() {
         let mut s = Settings::default();
         s.apply(":pleroma", ":admin_token", &json!("secret"));
-        s.apply(":pleroma", ":auth", &json!([{"tuple": [":enforce_oauth_admin_scope_usage", false]}]));
+        s.apply(
+            ":pleroma",
+            ":auth",
+            &json!([{"tuple": [":enforce_oauth_admin_scope_usage", false]}]),
+        );
         assert_eq!(s.admin_token.as_deref(), Some("secret"));
         assert!(!s.enforce_oauth_admin_scope_usage);
         s.apply(":pleroma", ":admin_token", &json!(""));
@@ -368,14 +446,22 @@ mod tests {
     fn unsupported_mail_adapter_disables_mailer() {
         let mut s = Settings::default();
         assert!(s.mailer_enabled());
-        s.apply(":pleroma", "Pleroma.Emails.Mailer", &json!([{"tuple": [":adapter", "Swoosh.Adapters.Sendgrid"]}]));
+        s.apply(
+            ":pleroma",
+            "Pleroma.Emails.Mailer",
+            &json!([{"tuple": [":adapter", "Swoosh.Adapters.Sendgrid"]}]),
+        );
         assert!(!s.mailer_enabled());
     }
 
     #[test]
     fn rate_limit_tuple() {
         let mut s = Settings::default();
-        s.apply(":pleroma", ":rate_limit", &json!([{"tuple": [":authentication", {"tuple": [1000, 2]}]}]));
+        s.apply(
+            ":pleroma",
+            ":rate_limit",
+            &json!([{"tuple": [":authentication", {"tuple": [1000, 2]}]}]),
+        );
         assert_eq!(s.auth_rate_limit, Some((1000, 2)));
     }
 }

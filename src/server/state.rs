@@ -38,9 +38,22 @@ pub struct Site {
 impl Site {
     pub fn new(base_url: &str, file_config: FileConfig, mailbox_dir: PathBuf) -> Site {
         let base_url = base_url.trim_end_matches('/').to_string();
-        let without_scheme = base_url.split_once("://").map(|(_, rest)| rest).unwrap_or(&base_url);
-        let host = without_scheme.split('/').next().unwrap_or_default().to_string();
-        Site { secure: base_url.starts_with("https://"), host, base_url, file_config, mailbox_dir }
+        let without_scheme = base_url
+            .split_once("://")
+            .map(|(_, rest)| rest)
+            .unwrap_or(&base_url);
+        let host = without_scheme
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        Site {
+            secure: base_url.starts_with("https://"),
+            host,
+            base_url,
+            file_config,
+            mailbox_dir,
+        }
     }
 }
 
@@ -52,7 +65,9 @@ impl AppState {
 
     /// The effective settings right now (defaults, file, database).
     pub async fn settings(&self) -> Result<Arc<Settings>, AppError> {
-        Ok(Arc::new(Settings::load(&self.db.pool, &self.site.file_config).await?))
+        Ok(Arc::new(
+            Settings::load(&self.db.pool, &self.site.file_config).await?,
+        ))
     }
 }
 

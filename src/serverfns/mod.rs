@@ -16,14 +16,18 @@ pub(crate) mod door {
 
     /// The server state provided by the Leptos integration.
     pub fn state() -> Result<AppState, PanelError> {
-        use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from context").into())
+        use_context::<AppState>()
+            .ok_or_else(|| AppError::internal("AppState missing from context").into())
     }
 
     /// The request's headers.
     pub async fn headers() -> Result<HeaderMap, PanelError> {
         leptos_axum::extract::<HeaderMap>()
             .await
-            .map_err(|e| PanelError { status: 500, message: e.to_string() })
+            .map_err(|e| PanelError {
+                status: 500,
+                message: e.to_string(),
+            })
     }
 
     /// The caller behind the panel session; `csrf` for state-changing calls.

@@ -35,7 +35,11 @@ fn scope_words(scope: &str) -> String {
 
 fn hidden(name: &str, value: Option<&str>) -> String {
     match value {
-        Some(v) => format!(r#"<input type="hidden" name="{}" value="{}">"#, escape(name), escape(v)),
+        Some(v) => format!(
+            r#"<input type="hidden" name="{}" value="{}">"#,
+            escape(name),
+            escape(v)
+        ),
         None => String::new(),
     }
 }
@@ -53,10 +57,24 @@ fn request_fields(r: &AuthorizeRequest) -> String {
     .concat()
 }
 
-fn consent_page(r: &AuthorizeRequest, signed_in: Option<(&Account, String)>, error: Option<&str>, username: &str) -> Response {
-    let scopes: String = r.scopes.iter().map(|s| format!("<li>{}</li>", escape(&scope_words(s)))).collect();
+fn consent_page(
+    r: &AuthorizeRequest,
+    signed_in: Option<(&Account, String)>,
+    error: Option<&str>,
+    username: &str,
+) -> Response {
+    let scopes: String = r
+        .scopes
+        .iter()
+        .map(|s| format!("<li>{}</li>", escape(&scope_words(s))))
+        .collect();
     let error_html = error
-        .map(|e| format!(r#"<p class="form-error" role="alert" id="authorize-error">{}</p>"#, escape(e)))
+        .map(|e| {
+            format!(
+                r#"<p class="form-error" role="alert" id="authorize-error">{}</p>"#,
+                escape(e)
+            )
+        })
         .unwrap_or_default();
     let who = match &signed_in {
         Some((account, csrf)) => format!(
@@ -83,7 +101,11 @@ fn consent_page(r: &AuthorizeRequest, signed_in: Option<(&Account, String)>, err
         name = escape(&r.app.name),
         fields = request_fields(r),
     );
-    let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     (status, page("Authorize", &body)).into_response()
 }
 
@@ -103,7 +125,11 @@ fn redirect_with(r: &AuthorizeRequest, pairs: &[(&str, &str)]) -> Response {
     if let Some(state) = &r.state {
         query.append_pair("state", state);
     }
-    let sep = if r.redirect_uri.contains('?') { '&' } else { '?' };
+    let sep = if r.redirect_uri.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
     let location = format!("{}{sep}{}", r.redirect_uri, query.finish());
     (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
 }
@@ -124,7 +150,10 @@ async fn deliver_code(state: &AppState, r: &AuthorizeRequest, account: &Account)
     }
 }
 
-async fn signed_in(state: &AppState, req: &ApiRequest) -> Result<Option<(Account, String)>, AppError> {
+async fn signed_in(
+    state: &AppState,
+    req: &ApiRequest,
+) -> Result<Option<(Account, String)>, AppError> {
     let Some(token) = session_cookie(&req.headers) else {
         return Ok(None);
     };
@@ -149,7 +178,12 @@ pub async fn show(State(state): State<AppState>, req: ApiRequest) -> Response {
     if let (true, Some((account, _))) = (request.app.trusted, &current) {
         return deliver_code(&state, &request, account).await;
     }
-    consent_page(&request, current.as_ref().map(|(a, c)| (a, c.clone())), None, "")
+    consent_page(
+        &request,
+        current.as_ref().map(|(a, c)| (a, c.clone())),
+        None,
+        "",
+    )
 }
 
 /// `POST /oauth/authorize`: Approve or Deny.
@@ -161,34 +195,65 @@ pub async fn submit(State(state): State<AppState>, req: ApiRequest) -> Response 
     if req.params.string("action").ok().flatten().as_deref() == Some("deny") {
         return redirect_with(&request, &[("error", "access_denied")]);
     }
-    let username = req.params.string("username").ok().flatten().unwrap_or_default();
+    let username = req
+        .params
+        .string("username")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     // A signed-in person approves with the session (the form carries its CSRF token).
     if let Some(csrf) = req.params.string("csrf").ok().flatten() {
         return match signed_in(&state, &req).await {
-            Ok(Some((account, expected))) if secrets::constant_time_eq(&csrf, expected.as_str()) => {
+            Ok(Some((account, expected)))
+                if secrets::constant_time_eq(&csrf, expected.as_str()) =>
+            {
                 deliver_code(&state, &request, &account).await
             }
-            Ok(_) => consent_page(&request, None, Some("Your session ended. Sign in to continue."), ""),
+            Ok(_) => consent_page(
+                &request,
+                None,
+                Some("Your session ended. Sign in to continue."),
+                "",
+            ),
             Err(e) => e.into_response(),
         };
     }
-    let password = req.params.string("password").ok().flatten().unwrap_or_default();
-    let account = match oauth::check_password(&state, &req.settings, req.ip, &username, &password).await {
-        Ok(a) => a,
-        Err(AppError::Throttled) => return consent_page(&request, None, Some("Too many attempts. Try again in a minute."), &username),
-        Err(_) => return consent_page(&request, None, Some("Invalid credentials"), &username),
-    };
+    let password = req
+        .params
+        .string("password")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let account =
+        match oauth::check_password(&state, &req.settings, req.ip, &username, &password).await {
+            Ok(a) => a,
+            Err(AppError::Throttled) => {
+                return consent_page(
+                    &request,
+                    None,
+                    Some("Too many attempts. Try again in a minute."),
+                    &username,
+                )
+            }
+            Err(_) => return consent_page(&request, None, Some("Invalid credentials"), &username),
+        };
     if let Some(s) = account_state(&account, &req.settings) {
         return consent_page(&request, None, Some(&s.error().message()), &username);
     }
     if account.mfa_enabled {
         let code = req.params.string("code").ok().flatten().unwrap_or_default();
-        let ok = account.totp_secret.as_deref().is_some_and(|s| totp::verify(s, &code, now_ms() / 1000));
+        let ok = account
+            .totp_secret
+            .as_deref()
+            .is_some_and(|s| totp::verify(s, &code, now_ms() / 1000));
         if !ok {
-            let message = if code.is_empty() { "Enter the code from your authenticator app." } else { "Invalid code" };
+            let message = if code.is_empty() {
+                "Enter the code from your authenticator app."
+            } else {
+                "Invalid code"
+            };
             return consent_page(&request, None, Some(message), &username);
         }
     }
     deliver_code(&state, &request, &account).await
 }
-

@@ -9,7 +9,10 @@ use axum::response::{IntoResponse, Response};
 use crate::error::AppError;
 
 fn is_api(path: &str) -> bool {
-    path.starts_with("/api/") || path.starts_with("/oauth/") || path.starts_with("/nodeinfo/") || path == "/oauth"
+    path.starts_with("/api/")
+        || path.starts_with("/oauth/")
+        || path.starts_with("/nodeinfo/")
+        || path == "/oauth"
 }
 
 fn is_cors(path: &str) -> bool {
@@ -56,7 +59,10 @@ pub async fn api_conventions(req: Request, next: Next) -> Response {
 
 fn add_cors(response: &mut Response<Body>, preflight: bool) {
     let headers = response.headers_mut();
-    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     if preflight {
         headers.insert(
             header::ACCESS_CONTROL_ALLOW_METHODS,
@@ -64,9 +70,14 @@ fn add_cors(response: &mut Response<Body>, preflight: bool) {
         );
         headers.insert(
             header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("Authorization, Content-Type, Idempotency-Key, X-CSRF-Token, X-Admin-Token"),
+            HeaderValue::from_static(
+                "Authorization, Content-Type, Idempotency-Key, X-CSRF-Token, X-Admin-Token",
+            ),
         );
-        headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+        headers.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("86400"),
+        );
     }
 }
 

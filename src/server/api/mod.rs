@@ -23,20 +23,37 @@ pub fn router() -> Router<AppState> {
         .route("/oauth/token", post(oauth::token))
         .route("/oauth/mfa/challenge", post(oauth::mfa_challenge))
         .route("/oauth/revoke", post(oauth::revoke))
-        .route("/oauth/authorize", get(authorize::show).post(authorize::submit))
-        .route("/api/v1/accounts/verify_credentials", get(accounts::verify_credentials))
+        .route(
+            "/oauth/authorize",
+            get(authorize::show).post(authorize::submit),
+        )
+        .route(
+            "/api/v1/accounts/verify_credentials",
+            get(accounts::verify_credentials),
+        )
         .route("/api/v1/instance", get(instance::instance))
         .route("/api/v1/instance/peers", get(instance::peers))
         .route("/.well-known/nodeinfo", get(instance::nodeinfo_links))
         .route("/nodeinfo/2.0.json", get(instance::nodeinfo_20))
         .route("/nodeinfo/2.1.json", get(instance::nodeinfo_21))
-        .route("/api/steward/session", get(session::show).post(session::create).delete(session::delete))
+        .route(
+            "/api/steward/session",
+            get(session::show)
+                .post(session::create)
+                .delete(session::delete),
+        )
         .route("/admin/login", post(session::login_form))
         .route("/admin/logout", post(session::logout_form));
     for prefix in admin::PREFIXES {
         router = router.nest(prefix, admin::router().fallback(middleware::api_not_found));
     }
     router
-        .route("/api/{*rest}", axum::routing::any(middleware::api_not_found))
-        .route("/oauth/{*rest}", axum::routing::any(middleware::api_not_found))
+        .route(
+            "/api/{*rest}",
+            axum::routing::any(middleware::api_not_found),
+        )
+        .route(
+            "/oauth/{*rest}",
+            axum::routing::any(middleware::api_not_found),
+        )
 }

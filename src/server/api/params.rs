@@ -17,7 +17,11 @@ pub struct Params(pub Map<String, Value>);
 
 impl Params {
     /// Parses the query string and the body and merges them (body wins).
-    pub async fn parse(query: Option<&str>, headers: &HeaderMap, body: Bytes) -> Result<Params, AppError> {
+    pub async fn parse(
+        query: Option<&str>,
+        headers: &HeaderMap,
+        body: Bytes,
+    ) -> Result<Params, AppError> {
         let mut params = Params::default();
         if let Some(query) = query {
             params.merge(parse_form(query.as_bytes()));
@@ -96,11 +100,14 @@ impl Params {
     pub fn int(&self, key: &str) -> Result<Option<i64>, AppError> {
         match self.raw(key) {
             None => Ok(None),
-            Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| wrong_type(key, "integer", &Value::Number(n.clone()))),
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| wrong_type(key, "integer", &Value::Number(n.clone()))),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(Value::String(s)) => {
-                parse_int(s).map(Some).ok_or_else(|| wrong_type(key, "integer", &Value::String(s.clone())))
-            }
+            Some(Value::String(s)) => parse_int(s)
+                .map(Some)
+                .ok_or_else(|| wrong_type(key, "integer", &Value::String(s.clone()))),
             Some(other) => Err(wrong_type(key, "integer", other)),
         }
     }
@@ -136,8 +143,10 @@ impl Params {
                 .collect::<Result<Vec<_>, _>>()
                 .map(Some),
             Some(Value::Object(map)) if map.keys().all(|k| k.parse::<usize>().is_ok()) => {
-                let mut entries: Vec<(usize, &Value)> =
-                    map.iter().filter_map(|(k, v)| k.parse::<usize>().ok().map(|i| (i, v))).collect();
+                let mut entries: Vec<(usize, &Value)> = map
+                    .iter()
+                    .filter_map(|(k, v)| k.parse::<usize>().ok().map(|i| (i, v)))
+                    .collect();
                 entries.sort_by_key(|(i, _)| *i);
                 entries
                     .into_iter()
@@ -155,7 +164,10 @@ impl Params {
 
 /// `<field> - Invalid <expected>. Got: <kind>.`
 pub fn wrong_type(field: &str, expected: &str, got: &Value) -> AppError {
-    AppError::invalid(field, format!("{field} - Invalid {expected}. Got: {}.", kind_of(got)))
+    AppError::invalid(
+        field,
+        format!("{field} - Invalid {expected}. Got: {}.", kind_of(got)),
+    )
 }
 
 /// The JSON kind of a value as validation messages name it.
@@ -189,7 +201,11 @@ pub fn parse_form(input: &[u8]) -> Map<String, Value> {
             Some(i) => (&pair[..i], &pair[i + 1..]),
             None => (pair, &b""[..]),
         };
-        insert_bracketed(&mut map, &decode_component(key), Value::String(decode_component(value)));
+        insert_bracketed(
+            &mut map,
+            &decode_component(key),
+            Value::String(decode_component(value)),
+        );
     }
     map
 }
@@ -201,7 +217,9 @@ fn decode_component(bytes: &[u8]) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(b) => {
                         out.push(b);
@@ -227,7 +245,10 @@ fn insert_bracketed(map: &mut Map<String, Value>, key: &str, value: Value) {
     let segments: Vec<&str> = if rest.is_empty() {
         Vec::new()
     } else {
-        rest.trim_start_matches('[').trim_end_matches(']').split("][").collect()
+        rest.trim_start_matches('[')
+            .trim_end_matches(']')
+            .split("][")
+            .collect()
     };
     insert_path(map, head, &segments, value);
 }
@@ -245,7 +266,9 @@ fn insert_path(map: &mut Map<String, Value>, head: &str, segments: &[&str], valu
             }
         },
         Some((&"", _)) => {
-            let slot = map.entry(head.to_string()).or_insert_with(|| Value::Array(Vec::new()));
+            let slot = map
+                .entry(head.to_string())
+                .or_insert_with(|| Value::Array(Vec::new()));
             match slot {
                 Value::Array(items) => items.push(value),
                 other => {
@@ -255,7 +278,9 @@ fn insert_path(map: &mut Map<String, Value>, head: &str, segments: &[&str], valu
             }
         }
         Some((next, tail)) => {
-            let slot = map.entry(head.to_string()).or_insert_with(|| Value::Object(Map::new()));
+            let slot = map
+                .entry(head.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
             if !slot.is_object() {
                 *slot = Value::Object(Map::new());
             }
@@ -267,7 +292,8 @@ fn insert_path(map: &mut Map<String, Value>, head: &str, segments: &[&str], valu
 }
 
 async fn parse_multipart(content_type: &str, body: Bytes) -> Result<Map<String, Value>, AppError> {
-    let boundary = multer::parse_boundary(content_type).map_err(|_| AppError::bad_request("Invalid multipart body."))?;
+    let boundary = multer::parse_boundary(content_type)
+        .map_err(|_| AppError::bad_request("Invalid multipart body."))?;
     let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
     let mut multipart = multer::Multipart::new(stream, boundary);
     let mut map = Map::new();
@@ -284,7 +310,10 @@ async fn parse_multipart(content_type: &str, body: Bytes) -> Result<Map<String, 
         if field.file_name().is_some() {
             continue;
         }
-        let text = field.text().await.map_err(|_| AppError::bad_request("Invalid multipart body."))?;
+        let text = field
+            .text()
+            .await
+            .map_err(|_| AppError::bad_request("Invalid multipart body."))?;
         insert_bracketed(&mut map, &name, Value::String(text));
     }
     Ok(map)
@@ -298,14 +327,19 @@ mod tests {
     #[test]
     fn form_decoding() {
         let map = parse_form(b"a=1+2&b[]=x&b[]=y&c=%ZZ&users[0][nickname]=al%40ice&d=1&d=2");
-        assert_eq!(Value::Object(map), json!({
-            "a": "1 2", "b": ["x", "y"], "c": "%ZZ", "users": {"0": {"nickname": "al@ice"}}, "d": ["1", "2"]
-        }));
+        assert_eq!(
+            Value::Object(map),
+            json!({
+                "a": "1 2", "b": ["x", "y"], "c": "%ZZ", "users": {"0": {"nickname": "al@ice"}}, "d": ["1", "2"]
+            })
+        );
     }
 
     #[test]
     fn typed_getters() {
-        let p = Params::from_value(json!({"page": " 2 ", "bad": "x", "f": "TRUE", "e": "", "n": 3, "s": "one"}));
+        let p = Params::from_value(
+            json!({"page": " 2 ", "bad": "x", "f": "TRUE", "e": "", "n": 3, "s": "one"}),
+        );
         assert_eq!(p.int("page").ok().flatten(), Some(2));
         assert_eq!(p.int("e").ok().flatten(), None);
         assert_eq!(p.bool("f").ok().flatten(), Some(true));
@@ -314,7 +348,13 @@ mod tests {
         let err = p.string("n").err().map(|e| e.message()).unwrap_or_default();
         assert_eq!(err, "n - Invalid string. Got: integer.");
         assert_eq!(p.strings("s").ok().flatten(), Some(vec!["one".to_string()]));
-        assert_eq!(p.required_string("zzz").err().map(|e| e.message()).unwrap_or_default(), "Missing field: zzz.");
+        assert_eq!(
+            p.required_string("zzz")
+                .err()
+                .map(|e| e.message())
+                .unwrap_or_default(),
+            "Missing field: zzz."
+        );
     }
 
     #[test]

@@ -37,8 +37,12 @@ impl FromRequest<AppState> for ApiRequest {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (parts, body) = req.into_parts();
         let settings = state.settings().await?;
-        let limit = usize::try_from(settings.upload_limit).unwrap_or(MAX_JSON_BODY).max(MAX_JSON_BODY);
-        let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| AppError::TooLarge)?;
+        let limit = usize::try_from(settings.upload_limit)
+            .unwrap_or(MAX_JSON_BODY)
+            .max(MAX_JSON_BODY);
+        let bytes = axum::body::to_bytes(body, limit)
+            .await
+            .map_err(|_| AppError::TooLarge)?;
         let params = Params::parse(parts.uri.query(), &parts.headers, bytes).await?;
         let ip = client_ip(&parts.extensions);
         let creds = Credentials {
@@ -49,6 +53,13 @@ impl FromRequest<AppState> for ApiRequest {
             ip,
         };
         let caller = Caller::resolve(state, settings.clone(), creds).await?;
-        Ok(ApiRequest { params, caller, settings, headers: parts.headers, method: parts.method, ip })
+        Ok(ApiRequest {
+            params,
+            caller,
+            settings,
+            headers: parts.headers,
+            method: parts.method,
+            ip,
+        })
     }
 }

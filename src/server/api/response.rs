@@ -14,10 +14,18 @@ const JSON: &str = "application/json; charset=utf-8";
 /// 200 with a JSON body.
 pub fn ok<T: Serialize>(body: T) -> ApiResult {
     let bytes = serde_json::to_vec(&body)?;
-    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static(JSON))], bytes).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, HeaderValue::from_static(JSON))],
+        bytes,
+    )
+        .into_response())
 }
 
 /// 204 with `Content-Type: application/json` and no body.
 pub fn no_content() -> ApiResult {
-    Ok((StatusCode::NO_CONTENT, [(header::CONTENT_TYPE, HeaderValue::from_static(JSON))]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::CONTENT_TYPE, HeaderValue::from_static(JSON))],
+    )
+        .into_response())
 }

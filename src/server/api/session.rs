@@ -46,13 +46,24 @@ fn set_cookie(response: &mut Response, cookie: &str) {
 }
 
 fn see_other(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_string())]).into_response()
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, location.to_string())],
+    )
+        .into_response()
 }
 
 /// Only panel paths are valid destinations after login (no open redirect).
 pub fn safe_next(next: Option<String>) -> String {
     match next {
-        Some(n) if n.starts_with("/admin") && !n.starts_with("//") && !n.contains("://") && !n.starts_with("/admin/login") => n,
+        Some(n)
+            if n.starts_with("/admin")
+                && !n.starts_with("//")
+                && !n.contains("://")
+                && !n.starts_with("/admin/login") =>
+        {
+            n
+        }
         _ => "/admin/".to_string(),
     }
 }
@@ -89,9 +100,11 @@ pub async fn login_form(State(state): State<AppState>, req: ApiRequest) -> Respo
             set_cookie(&mut response, &session::cookie(&state, &created.token));
             response
         }
-        Ok(Login::NeedsCode { mfa_token }) => {
-            see_other(&format!("/admin/login?step=totp&mfa={}&next={}", encode(&mfa_token), encode(&next)))
-        }
+        Ok(Login::NeedsCode { mfa_token }) => see_other(&format!(
+            "/admin/login?step=totp&mfa={}&next={}",
+            encode(&mfa_token),
+            encode(&next)
+        )),
         Err(error) => {
             let code = error_code(&error);
             let mut location = format!("/admin/login?error={code}&next={}", encode(&next));
@@ -129,8 +142,14 @@ mod tests {
 
     #[test]
     fn next_stays_in_the_panel() {
-        assert_eq!(safe_next(Some("/admin/users?page=2".into())), "/admin/users?page=2");
-        assert_eq!(safe_next(Some("https://evil.example/admin".into())), "/admin/");
+        assert_eq!(
+            safe_next(Some("/admin/users?page=2".into())),
+            "/admin/users?page=2"
+        );
+        assert_eq!(
+            safe_next(Some("https://evil.example/admin".into())),
+            "/admin/"
+        );
         assert_eq!(safe_next(Some("//evil.example".into())), "/admin/");
         assert_eq!(safe_next(None), "/admin/");
     }

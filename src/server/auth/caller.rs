@@ -96,11 +96,17 @@ pub struct Requirement {
 
 impl Requirement {
     pub const fn privilege(scope: &'static [&'static str], privilege: Privilege) -> Requirement {
-        Requirement { scopes: scope, access: Access::Privilege(privilege) }
+        Requirement {
+            scopes: scope,
+            access: Access::Privilege(privilege),
+        }
     }
 
     pub const fn admin(scope: &'static [&'static str]) -> Requirement {
-        Requirement { scopes: scope, access: Access::Admin }
+        Requirement {
+            scopes: scope,
+            access: Access::Admin,
+        }
     }
 }
 
@@ -117,12 +123,19 @@ impl AccountState {
     /// The 403 of the token endpoint and the panel login.
     pub fn error(self) -> AppError {
         let (error, identifier) = match self {
-            AccountState::Deactivated => ("Your account is currently disabled", "account_is_disabled"),
-            AccountState::PasswordResetPending => ("Password reset is required", "password_reset_required"),
-            AccountState::ConfirmationPending => {
-                ("Your login is missing a confirmed e-mail address", "missing_confirmed_email")
+            AccountState::Deactivated => {
+                ("Your account is currently disabled", "account_is_disabled")
             }
-            AccountState::ApprovalPending => ("Your account is awaiting approval.", "awaiting_approval"),
+            AccountState::PasswordResetPending => {
+                ("Password reset is required", "password_reset_required")
+            }
+            AccountState::ConfirmationPending => (
+                "Your login is missing a confirmed e-mail address",
+                "missing_confirmed_email",
+            ),
+            AccountState::ApprovalPending => {
+                ("Your account is awaiting approval.", "awaiting_approval")
+            }
         };
         AppError::Shaped(
             axum::http::StatusCode::FORBIDDEN,
@@ -139,7 +152,8 @@ pub fn account_state(account: &Account, settings: &Settings) -> Option<AccountSt
         Some(AccountState::PasswordResetPending)
     } else if account.local && account.approval_pending {
         Some(AccountState::ApprovalPending)
-    } else if account.local && account.confirmation_pending && settings.account_activation_required {
+    } else if account.local && account.confirmation_pending && settings.account_activation_required
+    {
         Some(AccountState::ConfirmationPending)
     } else {
         None
@@ -159,22 +173,43 @@ pub struct Credentials<'a> {
 
 impl Caller {
     fn anonymous(settings: Arc<Settings>) -> Caller {
-        Caller { account: None, via: Via::Anonymous, scopes: Some(Vec::new()), app_id: None, refusal: None, settings }
+        Caller {
+            account: None,
+            via: Via::Anonymous,
+            scopes: Some(Vec::new()),
+            app_id: None,
+            refusal: None,
+            settings,
+        }
     }
 
     /// Resolves the caller from a request's credentials (auth.md §1, in order).
-    pub async fn resolve(state: &AppState, settings: Arc<Settings>, creds: Credentials<'_>) -> Result<Caller, AppError> {
+    pub async fn resolve(
+        state: &AppState,
+        settings: Arc<Settings>,
+        creds: Credentials<'_>,
+    ) -> Result<Caller, AppError> {
         let mut caller = Caller::anonymous(settings.clone());
-        let authorization = creds.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let authorization = creds
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
 
         // 1. OAuth access token.
         let bearer = authorization.and_then(bearer_token);
-        if let Some(token) = creds.access_token.clone().filter(|t| !t.is_empty()).or(bearer) {
+        if let Some(token) = creds
+            .access_token
+            .clone()
+            .filter(|t| !t.is_empty())
+            .or(bearer)
+        {
             if let Some(found) = find_token(state, &token, None).await? {
                 caller.via = Via::Token;
                 caller.app_id = Some(found.app_id);
                 caller.scopes = Some(found.scopes);
-                caller.account = found.account.filter(|a| account_state(a, &settings).is_none());
+                caller.account = found
+                    .account
+                    .filter(|a| account_state(a, &settings).is_none());
             }
             return caller.finish(state).await;
         }
@@ -187,7 +222,9 @@ impl Caller {
             }
             let account = accounts::by_login(&state.db, &login, &state.site.host).await?;
             let verified = account.filter(|a| {
-                a.password_hash.as_deref().is_some_and(|hash| secrets::verify_password(&password, hash))
+                a.password_hash
+                    .as_deref()
+                    .is_some_and(|hash| secrets::verify_password(&password, hash))
             });
             match verified {
                 None => {
@@ -195,11 +232,14 @@ impl Caller {
                         caller.refusal = Some(refusal_of(e)?);
                     }
                 }
-                Some(account) if account.mfa_enabled => caller.refusal = Some(Refusal::BasicWithMfa),
+                Some(account) if account.mfa_enabled => {
+                    caller.refusal = Some(Refusal::BasicWithMfa)
+                }
                 Some(account) => {
                     caller.via = Via::Basic;
                     caller.scopes = None;
-                    caller.account = Some(account).filter(|a| account_state(a, &settings).is_none());
+                    caller.account =
+                        Some(account).filter(|a| account_state(a, &settings).is_none());
                 }
             }
             return caller.finish(state).await;
@@ -209,7 +249,11 @@ impl Caller {
         if let Some(token) = session_cookie(creds.headers) {
             if let Some(found) = find_token(state, &token, Some("session")).await? {
                 if is_unsafe(creds.method) {
-                    let sent = creds.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+                    let sent = creds
+                        .headers
+                        .get("x-csrf-token")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
                     if !secrets::constant_time_eq(sent, &secrets::csrf_for(&token)) {
                         caller.refusal = Some(Refusal::Csrf);
                         return Ok(caller);
@@ -218,7 +262,9 @@ impl Caller {
                 caller.via = Via::Session;
                 caller.app_id = Some(found.app_id);
                 caller.scopes = Some(found.scopes);
-                caller.account = found.account.filter(|a| account_state(a, &settings).is_none());
+                caller.account = found
+                    .account
+                    .filter(|a| account_state(a, &settings).is_none());
                 if caller.account.is_some() {
                     return caller.finish(state).await;
                 }
@@ -227,10 +273,13 @@ impl Caller {
 
         // 4. Admin token.
         if let Some(expected) = settings.admin_token.clone() {
-            let sent = creds
-                .admin_token
-                .clone()
-                .or_else(|| creds.headers.get("x-admin-token").and_then(|v| v.to_str().ok()).map(str::to_string));
+            let sent = creds.admin_token.clone().or_else(|| {
+                creds
+                    .headers
+                    .get("x-admin-token")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            });
             if let Some(sent) = sent {
                 if let Err(e) = ratelimit::check(&state.db, &settings, creds.ip).await {
                     caller.refusal = Some(refusal_of(e)?);
@@ -249,7 +298,11 @@ impl Caller {
 
     /// Builds the caller of a panel server function from its session cookie. `csrf` is the token the
     /// panel sent with a state-changing call (`None` for reads).
-    pub async fn from_session(state: &AppState, headers: &HeaderMap, csrf: Option<&str>) -> Result<Caller, AppError> {
+    pub async fn from_session(
+        state: &AppState,
+        headers: &HeaderMap,
+        csrf: Option<&str>,
+    ) -> Result<Caller, AppError> {
         let settings = state.settings().await?;
         let mut caller = Caller::anonymous(settings.clone());
         let Some(token) = session_cookie(headers) else {
@@ -265,7 +318,9 @@ impl Caller {
             caller.via = Via::Session;
             caller.app_id = Some(found.app_id);
             caller.scopes = Some(found.scopes);
-            caller.account = found.account.filter(|a| account_state(a, &settings).is_none());
+            caller.account = found
+                .account
+                .filter(|a| account_state(a, &settings).is_none());
         }
         caller.finish(state).await
     }
@@ -286,9 +341,9 @@ impl Caller {
         self.refusal.map(|r| match r {
             Refusal::Throttled => AppError::Throttled,
             Refusal::Csrf => AppError::forbidden("Invalid CSRF token."),
-            Refusal::BasicWithMfa => {
-                AppError::forbidden("Two-factor authentication enabled, you must use a access token.")
-            }
+            Refusal::BasicWithMfa => AppError::forbidden(
+                "Two-factor authentication enabled, you must use a access token.",
+            ),
         })
     }
 
@@ -314,7 +369,12 @@ impl Caller {
             return Err(error);
         }
         let (id, nickname, is_admin, is_moderator) = match (&self.account, self.via) {
-            (Some(a), _) => (Some(a.id.clone()), Some(a.nickname.clone()), a.is_admin, a.is_moderator),
+            (Some(a), _) => (
+                Some(a.id.clone()),
+                Some(a.nickname.clone()),
+                a.is_admin,
+                a.is_moderator,
+            ),
             (None, Via::AdminToken) => (None, None, true, false),
             (None, _) => return Err(AppError::forbidden("Invalid credentials.")),
         };
@@ -331,13 +391,23 @@ impl Caller {
             return Err(not_admin());
         }
         if let Some(have) = &self.scopes {
-            let alternatives =
-                scopes::admin_alternatives(requirement.scopes, self.settings.enforce_oauth_admin_scope_usage);
-            if !alternatives.iter().any(|want| scopes::any_covers(have, want)) {
+            let alternatives = scopes::admin_alternatives(
+                requirement.scopes,
+                self.settings.enforce_oauth_admin_scope_usage,
+            );
+            if !alternatives
+                .iter()
+                .any(|want| scopes::any_covers(have, want))
+            {
                 return Err(AppError::forbidden(scopes::insufficient(&alternatives)));
             }
         }
-        Ok(Actor { id, nickname, is_admin, privileges })
+        Ok(Actor {
+            id,
+            nickname,
+            is_admin,
+            privileges,
+        })
     }
 
     /// Checks a client-API requirement: a user, holding `scope` (skipped for Basic).
@@ -350,7 +420,9 @@ impl Caller {
         };
         if let Some(have) = &self.scopes {
             if !scopes::any_covers(have, scope) {
-                return Err(AppError::forbidden(scopes::insufficient(&[scope.to_string()])));
+                return Err(AppError::forbidden(scopes::insufficient(&[
+                    scope.to_string()
+                ])));
             }
         }
         Ok(account)
@@ -412,7 +484,11 @@ pub struct FoundToken {
 }
 
 /// Looks a token up by its secret; expired tokens are not found. `kind` restricts to sessions.
-pub async fn find_token(state: &AppState, token: &str, kind: Option<&str>) -> Result<Option<FoundToken>, AppError> {
+pub async fn find_token(
+    state: &AppState,
+    token: &str,
+    kind: Option<&str>,
+) -> Result<Option<FoundToken>, AppError> {
     let row = sqlx::query("SELECT id, app_id, account_id, scopes, kind FROM tokens WHERE token_hash = $1 AND expires_at > $2")
         .bind(secrets::digest(token))
         .bind(now_ms())
@@ -455,14 +531,22 @@ mod tests {
     #[test]
     fn basic_form() {
         let value = format!("Basic {}", STANDARD.encode("alice:pa:ss"));
-        assert_eq!(basic_credentials(&value), Some(("alice".into(), "pa:ss".into())));
+        assert_eq!(
+            basic_credentials(&value),
+            Some(("alice".into(), "pa:ss".into()))
+        );
         assert_eq!(basic_credentials("Basic !!!"), None);
     }
 
     #[test]
     fn cookie_parsing() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, "a=1; steward_session=tok; b=2".parse().unwrap_or(header::HeaderValue::from_static("")));
+        headers.insert(
+            header::COOKIE,
+            "a=1; steward_session=tok; b=2"
+                .parse()
+                .unwrap_or(header::HeaderValue::from_static("")),
+        );
         assert_eq!(session_cookie(&headers).as_deref(), Some("tok"));
     }
 }

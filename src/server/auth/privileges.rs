@@ -70,7 +70,12 @@ impl Privilege {
 }
 
 /// Effective privileges: the admin list if admin, united with the moderator list if moderator.
-pub fn effective(is_admin: bool, is_moderator: bool, admin: &[Privilege], moderator: &[Privilege]) -> Vec<Privilege> {
+pub fn effective(
+    is_admin: bool,
+    is_moderator: bool,
+    admin: &[Privilege],
+    moderator: &[Privilege],
+) -> Vec<Privilege> {
     let mut out: Vec<Privilege> = Vec::new();
     if is_admin {
         out.extend_from_slice(admin);
@@ -97,7 +102,12 @@ mod tests {
 
     #[test]
     fn effective_is_union_sorted_by_name() {
-        let both = effective(true, true, &[Privilege::StatisticsRead], &[Privilege::UsersRead, Privilege::StatisticsRead]);
+        let both = effective(
+            true,
+            true,
+            &[Privilege::StatisticsRead],
+            &[Privilege::UsersRead, Privilege::StatisticsRead],
+        );
         assert_eq!(both, vec![Privilege::StatisticsRead, Privilege::UsersRead]);
         assert!(effective(false, false, &Privilege::ALL, &Privilege::ALL).is_empty());
     }

@@ -3,7 +3,10 @@
 /// Whether a token scope `have` satisfies the required scope `want`: equal, or `want` lies below
 /// `have` in whole `:`-separated segments (broader covers narrower, never the reverse).
 pub fn covers(have: &str, want: &str) -> bool {
-    have == want || (want.len() > have.len() && want.starts_with(have) && want.as_bytes()[have.len()] == b':')
+    have == want
+        || (want.len() > have.len()
+            && want.starts_with(have)
+            && want.as_bytes()[have.len()] == b':')
 }
 
 /// Whether any of the token's scopes satisfies `want`.
@@ -44,7 +47,9 @@ mod tests {
 
     fn ok(token: &str, enforce: bool) -> bool {
         let have = vec![token.to_string()];
-        admin_alternatives(&["read:accounts"], enforce).iter().any(|w| any_covers(&have, w))
+        admin_alternatives(&["read:accounts"], enforce)
+            .iter()
+            .any(|w| any_covers(&have, w))
     }
 
     /// The table of auth.md §3, row by row.
@@ -62,7 +67,11 @@ mod tests {
         ];
         for (token, enforce_true, enforce_false) in rows {
             assert_eq!(ok(token, true), enforce_true, "{token} with enforce=true");
-            assert_eq!(ok(token, false), enforce_false, "{token} with enforce=false");
+            assert_eq!(
+                ok(token, false),
+                enforce_false,
+                "{token} with enforce=false"
+            );
         }
     }
 
@@ -74,13 +83,19 @@ mod tests {
 
     #[test]
     fn messages() {
-        assert_eq!(insufficient(&admin_alternatives(&["read:accounts"], true)), "Insufficient permissions: admin:read:accounts.");
+        assert_eq!(
+            insufficient(&admin_alternatives(&["read:accounts"], true)),
+            "Insufficient permissions: admin:read:accounts."
+        );
         assert_eq!(
             insufficient(&admin_alternatives(&["read:accounts"], false)),
             "Insufficient permissions: admin:read:accounts | read:accounts."
         );
         assert_eq!(
-            insufficient(&admin_alternatives(&["write:accounts", "write:statuses"], true)),
+            insufficient(&admin_alternatives(
+                &["write:accounts", "write:statuses"],
+                true
+            )),
             "Insufficient permissions: admin:write:accounts | admin:write:statuses."
         );
     }

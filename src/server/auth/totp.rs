@@ -74,7 +74,10 @@ mod tests {
     fn base32_and_drift() {
         // "12345678901234567890" in base32.
         let b32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-        assert_eq!(decode_base32(b32).as_deref(), Some(&b"12345678901234567890"[..]));
+        assert_eq!(
+            decode_base32(b32).as_deref(),
+            Some(&b"12345678901234567890"[..])
+        );
         assert!(verify(b32, "287082", 59));
         assert!(verify(b32, "287082", 59 + 30));
         assert!(!verify(b32, "287082", 59 + 90));

@@ -112,32 +112,47 @@ async fn with_tags(db: &Db, account: Option<Account>) -> Result<Option<Account>,
         .bind(&account.id)
         .fetch_all(&db.pool)
         .await?;
-    account.tags = rows.iter().map(|r| r.text("tag")).collect::<Result<_, _>>()?;
+    account.tags = rows
+        .iter()
+        .map(|r| r.text("tag"))
+        .collect::<Result<_, _>>()?;
     Ok(Some(account))
 }
 
 /// An account by id, internal ones included (callers decide visibility).
 pub async fn by_id(db: &Db, id: &str) -> Result<Option<Account>, AppError> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts WHERE id = $1")))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM accounts WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
     with_tags(db, row.as_ref().map(Account::from_row).transpose()?).await
 }
 
 /// A non-internal account by nickname (case-insensitive; `nick@this.host` means the local `nick`).
-pub async fn by_nickname(db: &Db, nickname: &str, this_host: &str) -> Result<Option<Account>, AppError> {
+pub async fn by_nickname(
+    db: &Db,
+    nickname: &str,
+    this_host: &str,
+) -> Result<Option<Account>, AppError> {
     let lower = normalize_nickname(nickname, this_host);
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts WHERE nickname_lower = $1 AND internal = $2")))
-        .bind(lower)
-        .bind(false)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM accounts WHERE nickname_lower = $1 AND internal = $2"
+    )))
+    .bind(lower)
+    .bind(false)
+    .fetch_optional(&db.pool)
+    .await?;
     with_tags(db, row.as_ref().map(Account::from_row).transpose()?).await
 }
 
 /// `:nickname_or_id`: an exact id first, then the nickname; internal accounts are never found.
-pub async fn by_nickname_or_id(db: &Db, key: &str, this_host: &str) -> Result<Option<Account>, AppError> {
+pub async fn by_nickname_or_id(
+    db: &Db,
+    key: &str,
+    this_host: &str,
+) -> Result<Option<Account>, AppError> {
     if let Some(account) = by_id(db, key).await? {
         if !account.internal {
             return Ok(Some(account));
@@ -266,9 +281,18 @@ pub async fn set_password(tx: &mut Tx, account_id: &str, hash: &str) -> Result<(
 
 /// Revokes every access token, refresh token and panel session of an account.
 pub async fn revoke_all_tokens(tx: &mut Tx, account_id: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM tokens WHERE account_id = $1").bind(account_id).execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM oauth_codes WHERE account_id = $1").bind(account_id).execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM mfa_challenges WHERE account_id = $1").bind(account_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM tokens WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM oauth_codes WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM mfa_challenges WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 

@@ -58,7 +58,10 @@ mod tests {
     fn ids_are_fixed_length_and_strictly_increasing() {
         let ids: Vec<String> = (0..10_000).map(|_| new_id()).collect();
         assert!(ids.iter().all(|id| id.len() == LEN));
-        assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids must sort in creation order");
+        assert!(
+            ids.windows(2).all(|w| w[0] < w[1]),
+            "ids must sort in creation order"
+        );
     }
 
     #[test]

@@ -70,8 +70,10 @@ impl Db {
                         // Generic plans scan whole indexes for short LIKE patterns
                         // (performance-notes.md); parallel workers cost throughput on small machines.
                         Backend::Postgres => {
-                            conn.execute("SET plan_cache_mode = force_custom_plan").await?;
-                            conn.execute("SET max_parallel_workers_per_gather = 0").await?;
+                            conn.execute("SET plan_cache_mode = force_custom_plan")
+                                .await?;
+                            conn.execute("SET max_parallel_workers_per_gather = 0")
+                                .await?;
                         }
                     }
                     Ok(())
@@ -228,8 +230,14 @@ mod tests {
     #[test]
     fn picks_backend_from_scheme() {
         assert_eq!(backend_of("sqlite://x.db").ok(), Some(Backend::Sqlite));
-        assert_eq!(backend_of("postgres://u@h/db").ok(), Some(Backend::Postgres));
-        assert_eq!(backend_of("postgresql://u@h/db").ok(), Some(Backend::Postgres));
+        assert_eq!(
+            backend_of("postgres://u@h/db").ok(),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(
+            backend_of("postgresql://u@h/db").ok(),
+            Some(Backend::Postgres)
+        );
         assert!(backend_of("mysql://h/db").is_err());
     }
 

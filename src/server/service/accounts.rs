@@ -13,20 +13,33 @@ use crate::server::state::Site;
 
 /// `<base>/images/avi.png` unless the account has an avatar.
 pub fn avatar_url(site: &Site, account: &Account) -> String {
-    account.avatar_url.clone().unwrap_or_else(|| format!("{}/images/avi.png", site.base_url))
+    account
+        .avatar_url
+        .clone()
+        .unwrap_or_else(|| format!("{}/images/avi.png", site.base_url))
 }
 
 fn header_url(site: &Site, account: &Account) -> String {
-    account.banner_url.clone().unwrap_or_else(|| format!("{}/images/banner.png", site.base_url))
+    account
+        .banner_url
+        .clone()
+        .unwrap_or_else(|| format!("{}/images/banner.png", site.base_url))
 }
 
 /// The display name: the name, or the nickname when none.
 pub fn display_name(account: &Account) -> String {
-    account.display_name.clone().unwrap_or_else(|| account.nickname.clone())
+    account
+        .display_name
+        .clone()
+        .unwrap_or_else(|| account.nickname.clone())
 }
 
 fn username(account: &Account) -> &str {
-    account.nickname.split('@').next().unwrap_or(&account.nickname)
+    account
+        .nickname
+        .split('@')
+        .next()
+        .unwrap_or(&account.nickname)
 }
 
 /// Escapes text for HTML.
@@ -165,11 +178,20 @@ pub fn check_nickname(nickname: &str, settings: &Settings) -> Result<(), String>
     if nickname.is_empty() {
         return Err("nickname can't be blank".into());
     }
-    if nickname.len() > 255 || !nickname.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+    if nickname.len() > 255
+        || !nickname
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
         return Err("nickname has invalid format".into());
     }
     let lower = nickname.to_lowercase();
-    if lower.starts_with("internal.") || settings.restricted_nicknames.iter().any(|r| r.to_lowercase() == lower) {
+    if lower.starts_with("internal.")
+        || settings
+            .restricted_nicknames
+            .iter()
+            .any(|r| r.to_lowercase() == lower)
+    {
         return Err("nickname is reserved".into());
     }
     Ok(())
@@ -184,7 +206,9 @@ pub fn valid_email(email: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && domain.contains('.')
-        && !email.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
         && !domain.contains('@')
 }
 
@@ -206,7 +230,10 @@ pub async fn create_local_user(
     if password.is_empty() {
         return Err(AppError::bad_request("password can't be blank"));
     }
-    if accounts::by_nickname(db, nickname, &site.host).await?.is_some() {
+    if accounts::by_nickname(db, nickname, &site.host)
+        .await?
+        .is_some()
+    {
         return Err(AppError::bad_request("nickname has already been taken"));
     }
     let hash = secrets::hash_password(password)?;
@@ -219,12 +246,16 @@ pub async fn create_local_user(
         is_moderator,
         ..NewAccount::default()
     };
-    let id = accounts::insert(&mut tx, &site.base_url, &new).await.map_err(|e| match e {
-        AppError::Database(ref db_error) if crate::server::db::is_unique_violation(db_error) => {
-            AppError::bad_request("nickname or email has already been taken")
-        }
-        other => other,
-    })?;
+    let id = accounts::insert(&mut tx, &site.base_url, &new)
+        .await
+        .map_err(|e| match e {
+            AppError::Database(ref db_error)
+                if crate::server::db::is_unique_violation(db_error) =>
+            {
+                AppError::bad_request("nickname or email has already been taken")
+            }
+            other => other,
+        })?;
     tx.commit().await?;
     Ok(id)
 }
@@ -240,7 +271,12 @@ pub struct UserChanges {
 }
 
 /// `steward user set`: roles, password (revokes sessions), MFA.
-pub async fn update_user(db: &Db, site: &Site, nickname: &str, changes: &UserChanges) -> Result<(), AppError> {
+pub async fn update_user(
+    db: &Db,
+    site: &Site,
+    nickname: &str,
+    changes: &UserChanges,
+) -> Result<(), AppError> {
     let account = accounts::by_nickname(db, nickname, &site.host)
         .await?
         .filter(|a| a.local)
@@ -298,10 +334,22 @@ mod tests {
     fn nickname_rules() {
         let s = Settings::default();
         assert!(check_nickname("alice_01-x", &s).is_ok());
-        assert_eq!(check_nickname("", &s), Err("nickname can't be blank".into()));
-        assert_eq!(check_nickname("al ice", &s), Err("nickname has invalid format".into()));
-        assert_eq!(check_nickname("Relay", &s), Err("nickname is reserved".into()));
-        assert_eq!(check_nickname("internal.fetch", &s), Err("nickname has invalid format".into()));
+        assert_eq!(
+            check_nickname("", &s),
+            Err("nickname can't be blank".into())
+        );
+        assert_eq!(
+            check_nickname("al ice", &s),
+            Err("nickname has invalid format".into())
+        );
+        assert_eq!(
+            check_nickname("Relay", &s),
+            Err("nickname is reserved".into())
+        );
+        assert_eq!(
+            check_nickname("internal.fetch", &s),
+            Err("nickname has invalid format".into())
+        );
     }
 
     #[test]

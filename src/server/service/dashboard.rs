@@ -110,7 +110,11 @@ pub async fn dashboard(state: &AppState, caller: &Caller) -> Result<Dashboard, A
 
     Ok(Dashboard {
         users,
-        statuses: StatusCounts { total: s.int("total")?, local: s.int("local")?, last_7d: s.int("last_7d")? },
+        statuses: StatusCounts {
+            total: s.int("total")?,
+            local: s.int("local")?,
+            last_7d: s.int("last_7d")?,
+        },
         status_visibility: VisibilityCounts {
             public: s.int("public")?,
             unlisted: s.int("unlisted")?,
@@ -124,8 +128,13 @@ pub async fn dashboard(state: &AppState, caller: &Caller) -> Result<Dashboard, A
             opened_7d: r.int("opened_7d")?,
             resolved_7d: r.int("resolved_7d")?,
         },
-        invites: InviteCounts { valid: invites.int("n")? },
-        relays: RelayCounts { accepted: relays.int("accepted")?, pending: relays.int("pending")? },
+        invites: InviteCounts {
+            valid: invites.int("n")?,
+        },
+        relays: RelayCounts {
+            accepted: relays.int("accepted")?,
+            pending: relays.int("pending")?,
+        },
         series,
         need_reboot: state.need_reboot(),
         mailer_enabled: settings.mailer_enabled(),
@@ -139,7 +148,12 @@ pub async fn dashboard(state: &AppState, caller: &Caller) -> Result<Dashboard, A
 }
 
 /// Thirty zero-filled UTC days, oldest first.
-async fn daily(db: &Db, sql: &'static str, bind_internal: bool, first_day: i64) -> Result<Vec<DayCount>, AppError> {
+async fn daily(
+    db: &Db,
+    sql: &'static str,
+    bind_internal: bool,
+    first_day: i64,
+) -> Result<Vec<DayCount>, AppError> {
     let mut query = sqlx::query(sql);
     if bind_internal {
         query = query.bind(false);
@@ -151,6 +165,9 @@ async fn daily(db: &Db, sql: &'static str, bind_internal: bool, first_day: i64) 
     }
     let first = first_day / DAY_MS;
     Ok((0..30)
-        .map(|i| DayCount { date: dates::day((first + i) * DAY_MS), count: counts.get(&(first + i)).copied().unwrap_or(0) })
+        .map(|i| DayCount {
+            date: dates::day((first + i) * DAY_MS),
+            count: counts.get(&(first + i)).copied().unwrap_or(0),
+        })
         .collect())
 }

@@ -13,10 +13,27 @@ use crate::server::state::Site;
 pub const DEMO_ADMIN: (&str, &str) = ("demo_admin", "demo-admin-password");
 pub const DEMO_MOD: (&str, &str) = ("demo_mod", "demo-mod-password");
 
-const FIRST: &[&str] = &["alex", "sam", "robin", "kim", "jo", "lee", "max", "noa", "ari", "mika", "sasha", "yuki", "eli", "rin", "tove"];
-const LAST: &[&str] = &["garden", "river", "stone", "north", "maple", "harbor", "quill", "ember", "cedar", "lumen"];
-const HOSTS: &[&str] = &["mastodon.example", "pleroma.example", "misskey.example", "social.example.org", "fedi.example.net"];
-const TAGS: &[&str] = &["mrf_tag:force-unlisted", "mrf_tag:sandbox", "mrf_tag:media-force-nsfw", "verified", "spam-watch"];
+const FIRST: &[&str] = &[
+    "alex", "sam", "robin", "kim", "jo", "lee", "max", "noa", "ari", "mika", "sasha", "yuki",
+    "eli", "rin", "tove",
+];
+const LAST: &[&str] = &[
+    "garden", "river", "stone", "north", "maple", "harbor", "quill", "ember", "cedar", "lumen",
+];
+const HOSTS: &[&str] = &[
+    "mastodon.example",
+    "pleroma.example",
+    "misskey.example",
+    "social.example.org",
+    "fedi.example.net",
+];
+const TAGS: &[&str] = &[
+    "mrf_tag:force-unlisted",
+    "mrf_tag:sandbox",
+    "mrf_tag:media-force-nsfw",
+    "verified",
+    "spam-watch",
+];
 const POSTS: &[&str] = &[
     "Good morning, fediverse!",
     "Does anyone know a good recipe for sourdough?",
@@ -49,7 +66,10 @@ pub async fn seed(db: &Db, site: &Site) -> Result<DemoSummary, AppError> {
         Ok::<bool, AppError>(row.int("n")? > 0)
     };
 
-    for (nick, password, admin) in [(DEMO_ADMIN.0, DEMO_ADMIN.1, true), (DEMO_MOD.0, DEMO_MOD.1, false)] {
+    for (nick, password, admin) in [
+        (DEMO_ADMIN.0, DEMO_ADMIN.1, true),
+        (DEMO_MOD.0, DEMO_MOD.1, false),
+    ] {
         if exists(nick.to_string()).await? {
             continue;
         }
@@ -57,7 +77,11 @@ pub async fn seed(db: &Db, site: &Site) -> Result<DemoSummary, AppError> {
             nickname: nick.into(),
             email: Some(format!("{nick}@steward.example")),
             password_hash: Some(secrets::hash_password(password)?),
-            display_name: Some(if admin { "Demo Admin".into() } else { "Demo Moderator".into() }),
+            display_name: Some(if admin {
+                "Demo Admin".into()
+            } else {
+                "Demo Moderator".into()
+            }),
             is_admin: admin,
             is_moderator: !admin,
             created_at: Some(now - 90 * 86_400_000),
@@ -82,21 +106,33 @@ pub async fn seed(db: &Db, site: &Site) -> Result<DemoSummary, AppError> {
         if exists(full).await? {
             continue;
         }
-        let tags: Vec<String> = if i % 11 == 0 { vec![TAGS[i % TAGS.len()].to_string()] } else { Vec::new() };
+        let tags: Vec<String> = if i % 11 == 0 {
+            vec![TAGS[i % TAGS.len()].to_string()]
+        } else {
+            Vec::new()
+        };
         let new = NewAccount {
             nickname: nick.clone(),
             domain: domain.clone(),
             email: (!remote).then(|| format!("{nick}@mail.example")),
-            display_name: (i % 7 != 0).then(|| format!("{} {}", capitalize(first), capitalize(last))),
+            display_name: (i % 7 != 0)
+                .then(|| format!("{} {}", capitalize(first), capitalize(last))),
             bio: format!("Hi, I am {first}. I like {last}s."),
-            actor_type: if i % 29 == 0 { "Service".into() } else { "Person".into() },
+            actor_type: if i % 29 == 0 {
+                "Service".into()
+            } else {
+                "Person".into()
+            },
             is_moderator: !remote && i % 97 == 0,
             deactivated: i % 23 == 0,
             approval_pending: !remote && i % 17 == 0,
             confirmation_pending: !remote && i % 19 == 0,
-            registration_reason: (!remote && i % 17 == 0).then(|| "I'd like to join the community.".to_string()),
+            registration_reason: (!remote && i % 17 == 0)
+                .then(|| "I'd like to join the community.".to_string()),
             locked: i % 13 == 0,
-            created_at: Some(now - rng.gen_range(0..60) * 86_400_000 - rng.gen_range(0..86_400_000)),
+            created_at: Some(
+                now - rng.gen_range(0..60) * 86_400_000 - rng.gen_range(0..86_400_000),
+            ),
             tags,
             ..NewAccount::default()
         };
@@ -114,7 +150,11 @@ pub async fn seed(db: &Db, site: &Site) -> Result<DemoSummary, AppError> {
     let authors: Vec<(String, bool, String)> = local_ids
         .iter()
         .map(|id| (id.clone(), true, site.host.clone()))
-        .chain(remote_ids.iter().map(|(id, host)| (id.clone(), false, host.clone())))
+        .chain(
+            remote_ids
+                .iter()
+                .map(|(id, host)| (id.clone(), false, host.clone())),
+        )
         .collect();
     for (n, (author, local, host)) in authors.iter().enumerate() {
         for k in 0..(n % 3) {
@@ -122,8 +162,16 @@ pub async fn seed(db: &Db, site: &Site) -> Result<DemoSummary, AppError> {
             let text = POSTS[(n + k) % POSTS.len()];
             let visibility = ["public", "public", "unlisted", "private", "direct"][(n + k) % 5];
             let created = now - rng.gen_range(0..30) * 86_400_000;
-            let uri = if *local { format!("{}/objects/{id}", site.base_url) } else { format!("https://{host}/objects/{id}") };
-            let url = if *local { format!("{}/notice/{id}", site.base_url) } else { uri.clone() };
+            let uri = if *local {
+                format!("{}/objects/{id}", site.base_url)
+            } else {
+                format!("https://{host}/objects/{id}")
+            };
+            let url = if *local {
+                format!("{}/notice/{id}", site.base_url)
+            } else {
+                uri.clone()
+            };
             sqlx::query(
                 "INSERT INTO statuses (id, account_id, local, host, uri, url, content, source, visibility, sensitive, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -176,7 +224,11 @@ pub async fn seed(db: &Db, site: &Site) -> Result<DemoSummary, AppError> {
         summary.reports += 1;
     }
     if summary.accounts > 0 {
-        for (max_use, expires) in [(None, None), (Some(5i64), None), (None, Some(crate::server::dates::day(now + 7 * 86_400_000)))] {
+        for (max_use, expires) in [
+            (None, None),
+            (Some(5i64), None),
+            (None, Some(crate::server::dates::day(now + 7 * 86_400_000))),
+        ] {
             let invite_type = match (max_use, &expires) {
                 (None, None) => "one_time",
                 (Some(_), None) => "reusable",

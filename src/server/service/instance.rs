@@ -33,7 +33,12 @@ async fn active_since(db: &Db, since: i64) -> Result<i64, AppError> {
 }
 
 async fn local_posts(db: &Db) -> Result<i64, AppError> {
-    count(db, "SELECT COUNT(*) AS n FROM statuses WHERE local = $1 AND $2 = $2", None).await
+    count(
+        db,
+        "SELECT COUNT(*) AS n FROM statuses WHERE local = $1 AND $2 = $2",
+        None,
+    )
+    .await
 }
 
 /// Distinct remote hosts, sorted.
@@ -42,7 +47,10 @@ pub async fn peers(db: &Db) -> Result<Vec<String>, AppError> {
         .bind(false)
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows.iter().map(|r| r.text("domain")).collect::<Result<_, _>>()?)
+    Ok(rows
+        .iter()
+        .map(|r| r.text("domain"))
+        .collect::<Result<_, _>>()?)
 }
 
 /// `GET /api/v1/instance`.
@@ -104,7 +112,10 @@ pub async fn nodeinfo(db: &Db, settings: &Settings, version: &str) -> Result<Val
         .bind(false)
         .fetch_all(&db.pool)
         .await?;
-    let staff: Vec<String> = staff.iter().map(|r| r.text("ap_id")).collect::<Result<_, _>>()?;
+    let staff: Vec<String> = staff
+        .iter()
+        .map(|r| r.text("ap_id"))
+        .collect::<Result<_, _>>()?;
     let mut software = json!({"name": "steward", "version": VERSION});
     if version == "2.1" {
         if let Some(map) = software.as_object_mut() {

@@ -41,7 +41,8 @@ pub struct App {
     pub trusted: bool,
 }
 
-const APP_COLUMNS: &str = "id, name, client_id, client_secret, redirect_uris, scopes, website, trusted";
+const APP_COLUMNS: &str =
+    "id, name, client_id, client_secret, redirect_uris, scopes, website, trusted";
 
 fn app_from_row(row: &sqlx::any::AnyRow) -> Result<App, sqlx::Error> {
     Ok(App {
@@ -49,7 +50,12 @@ fn app_from_row(row: &sqlx::any::AnyRow) -> Result<App, sqlx::Error> {
         name: row.text("name")?,
         client_id: row.text("client_id")?,
         client_secret: row.text("client_secret")?,
-        redirect_uris: row.text("redirect_uris")?.split('\n').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        redirect_uris: row
+            .text("redirect_uris")?
+            .split('\n')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
         scopes: scopes::parse(&row.text("scopes")?),
         website: row.opt_text("website")?,
         trusted: row.flag("trusted")?,
@@ -58,11 +64,13 @@ fn app_from_row(row: &sqlx::any::AnyRow) -> Result<App, sqlx::Error> {
 
 /// An app by client id (the panel's internal app is never usable from outside).
 pub async fn app_by_client_id(db: &Db, client_id: &str) -> Result<Option<App>, AppError> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {APP_COLUMNS} FROM apps WHERE client_id = $1 AND internal = $2")))
-        .bind(client_id)
-        .bind(false)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {APP_COLUMNS} FROM apps WHERE client_id = $1 AND internal = $2"
+    )))
+    .bind(client_id)
+    .bind(false)
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(row.as_ref().map(app_from_row).transpose()?)
 }
 
@@ -82,7 +90,8 @@ fn invalid_credentials() -> AppError {
 
 /// The id of the built-in panel app, created on first use.
 pub async fn panel_app_id(db: &Db) -> Result<i64, AppError> {
-    let find = || sqlx::query("SELECT id FROM apps WHERE internal = $1 ORDER BY id LIMIT 1").bind(true);
+    let find =
+        || sqlx::query("SELECT id FROM apps WHERE internal = $1 ORDER BY id LIMIT 1").bind(true);
     if let Some(row) = find().fetch_optional(&db.pool).await? {
         return Ok(row.int("id")?);
     }
@@ -110,12 +119,18 @@ pub async fn panel_app_id(db: &Db) -> Result<i64, AppError> {
 /// Redirect URIs from a newline/space separated string or an array.
 pub fn parse_redirect_uris(params: &Params, key: &str) -> Result<Vec<String>, AppError> {
     let raw = params.strings(key)?.ok_or_else(|| AppError::missing(key))?;
-    Ok(raw.iter().flat_map(|s| s.split_whitespace()).map(str::to_string).collect())
+    Ok(raw
+        .iter()
+        .flat_map(|s| s.split_whitespace())
+        .map(str::to_string)
+        .collect())
 }
 
 /// Scopes from a space-separated string or an array.
 pub fn parse_scopes(params: &Params, key: &str) -> Result<Option<Vec<String>>, AppError> {
-    Ok(params.strings(key)?.map(|items| items.iter().flat_map(|s| scopes::parse(s)).collect()))
+    Ok(params
+        .strings(key)?
+        .map(|items| items.iter().flat_map(|s| scopes::parse(s)).collect()))
 }
 
 /// `POST /api/v1/apps`.
@@ -123,12 +138,20 @@ pub async fn create_app(db: &Db, params: &Params) -> Result<Value, AppError> {
     let name = params.required_string("client_name")?;
     let redirect_uris = parse_redirect_uris(params, "redirect_uris")?;
     if name.trim().is_empty() {
-        return Err(AppError::invalid("client_name", "client_name can't be blank"));
+        return Err(AppError::invalid(
+            "client_name",
+            "client_name can't be blank",
+        ));
     }
     if redirect_uris.is_empty() {
-        return Err(AppError::invalid("redirect_uris", "redirect_uris can't be blank"));
+        return Err(AppError::invalid(
+            "redirect_uris",
+            "redirect_uris can't be blank",
+        ));
     }
-    let app_scopes = parse_scopes(params, "scopes")?.filter(|s| !s.is_empty()).unwrap_or_else(|| vec!["read".into()]);
+    let app_scopes = parse_scopes(params, "scopes")?
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| vec!["read".into()]);
     let website = params.string("website")?.filter(|w| !w.is_empty());
     let client_id = secrets::random_token();
     let client_secret = secrets::random_token();
@@ -179,7 +202,11 @@ impl Issued {
             "refresh_token": self.refresh_token,
         });
         if let (Some(account), Some(map)) = (&self.account, body.as_object_mut()) {
-            let me = if account.local { format!("{base_url}/users/{}", account.nickname) } else { account.ap_id.clone() };
+            let me = if account.local {
+                format!("{base_url}/users/{}", account.nickname)
+            } else {
+                account.ap_id.clone()
+            };
             map.insert("me".into(), Value::String(me));
             map.insert("id".into(), Value::String(account.id.clone()));
         }
@@ -213,7 +240,14 @@ pub async fn issue(
     .bind(now.saturating_add(ttl_seconds.saturating_mul(1000)))
     .execute(&db.pool)
     .await?;
-    Ok(Issued { access_token, refresh_token, scopes: token_scopes, created_at: now, expires_in: ttl_seconds, account })
+    Ok(Issued {
+        access_token,
+        refresh_token,
+        scopes: token_scopes,
+        created_at: now,
+        expires_in: ttl_seconds,
+        account,
+    })
 }
 
 /// The requested scopes (default: the app's), each covered by the app's scopes.
@@ -231,10 +265,15 @@ fn requested_scopes(params: &Params, app: &App) -> Result<Vec<String>, AppError>
 
 /// Every requested scope must lie within the app's scopes.
 pub fn check_covered(requested: &[String], granted: &[String]) -> Result<(), AppError> {
-    if requested.iter().all(|want| scopes::any_covers(granted, want)) {
+    if requested
+        .iter()
+        .all(|want| scopes::any_covers(granted, want))
+    {
         Ok(())
     } else {
-        Err(AppError::bad_request("This action is outside the authorized scopes"))
+        Err(AppError::bad_request(
+            "This action is outside the authorized scopes",
+        ))
     }
 }
 
@@ -249,7 +288,13 @@ pub async fn check_password(
     ratelimit::check(&state.db, settings, ip).await?;
     let account = accounts::by_login(&state.db, login, &state.site.host).await?;
     match account {
-        Some(a) if a.password_hash.as_deref().is_some_and(|h| secrets::verify_password(password, h)) => Ok(a),
+        Some(a)
+            if a.password_hash
+                .as_deref()
+                .is_some_and(|h| secrets::verify_password(password, h)) =>
+        {
+            Ok(a)
+        }
         _ => {
             ratelimit::fail(&state.db, settings, ip).await?;
             Err(invalid_credentials())
@@ -258,7 +303,13 @@ pub async fn check_password(
 }
 
 /// Starts the second login step for an account with MFA; returns the challenge token.
-pub async fn start_mfa(db: &Db, account: &Account, app_id: i64, token_scopes: &[String], purpose: &str) -> Result<String, AppError> {
+pub async fn start_mfa(
+    db: &Db,
+    account: &Account,
+    app_id: i64,
+    token_scopes: &[String],
+    purpose: &str,
+) -> Result<String, AppError> {
     let token = secrets::random_token();
     sqlx::query(
         "INSERT INTO mfa_challenges (token_hash, account_id, app_id, scopes, purpose, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -282,7 +333,13 @@ pub struct Challenge {
 }
 
 /// Completes an MFA challenge with a TOTP or recovery code; the challenge is used up on success.
-pub async fn finish_mfa(state: &AppState, mfa_token: &str, challenge_type: &str, code: &str, purpose: &str) -> Result<Challenge, AppError> {
+pub async fn finish_mfa(
+    state: &AppState,
+    mfa_token: &str,
+    challenge_type: &str,
+    code: &str,
+    purpose: &str,
+) -> Result<Challenge, AppError> {
     let db = &state.db;
     let row = sqlx::query("SELECT account_id, app_id, scopes FROM mfa_challenges WHERE token_hash = $1 AND expires_at > $2 AND purpose = $3")
         .bind(secrets::digest(mfa_token))
@@ -302,18 +359,33 @@ pub async fn finish_mfa(state: &AppState, mfa_token: &str, challenge_type: &str,
             .as_deref()
             .is_some_and(|secret| totp::verify(secret, code, now_ms() / 1000)),
         "recovery" => use_recovery_code(db, &account.id, code).await?,
-        _ => return Err(AppError::bad_request(format!("{challenge_type} - Invalid value for enum."))),
+        _ => {
+            return Err(AppError::bad_request(format!(
+                "{challenge_type} - Invalid value for enum."
+            )))
+        }
     };
     if !ok {
         return Err(AppError::bad_request("Invalid code"));
     }
-    sqlx::query("DELETE FROM mfa_challenges WHERE token_hash = $1").bind(secrets::digest(mfa_token)).execute(&db.pool).await?;
-    Ok(Challenge { account, app_id: row.int("app_id")?, scopes: scopes::parse(&row.text("scopes")?) })
+    sqlx::query("DELETE FROM mfa_challenges WHERE token_hash = $1")
+        .bind(secrets::digest(mfa_token))
+        .execute(&db.pool)
+        .await?;
+    Ok(Challenge {
+        account,
+        app_id: row.int("app_id")?,
+        scopes: scopes::parse(&row.text("scopes")?),
+    })
 }
 
 async fn use_recovery_code(db: &Db, account_id: &str, code: &str) -> Result<bool, AppError> {
-    let row = sqlx::query("SELECT mfa_backup_codes FROM accounts WHERE id = $1").bind(account_id).fetch_one(&db.pool).await?;
-    let mut codes: Vec<String> = serde_json::from_str(&row.text("mfa_backup_codes")?).unwrap_or_default();
+    let row = sqlx::query("SELECT mfa_backup_codes FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_one(&db.pool)
+        .await?;
+    let mut codes: Vec<String> =
+        serde_json::from_str(&row.text("mfa_backup_codes")?).unwrap_or_default();
     let wanted = secrets::digest(code.trim());
     let before = codes.len();
     codes.retain(|c| *c != wanted);
@@ -336,9 +408,17 @@ fn mfa_required(token: &str) -> AppError {
 }
 
 /// `POST /oauth/token`.
-pub async fn token(state: &AppState, settings: &Settings, ip: IpAddr, params: &Params) -> Result<Value, AppError> {
+pub async fn token(
+    state: &AppState,
+    settings: &Settings,
+    ip: IpAddr,
+    params: &Params,
+) -> Result<Value, AppError> {
     let grant_type = params.required_string("grant_type")?;
-    if !matches!(grant_type.as_str(), "password" | "authorization_code" | "refresh_token" | "client_credentials") {
+    if !matches!(
+        grant_type.as_str(),
+        "password" | "authorization_code" | "refresh_token" | "client_credentials"
+    ) {
         return Err(AppError::bad_request("Unsupported grant_type"));
     }
     let app = authenticate_client(&state.db, params).await?;
@@ -361,7 +441,8 @@ pub async fn token(state: &AppState, settings: &Settings, ip: IpAddr, params: &P
         "authorization_code" => {
             let code = params.required_string("code")?;
             let redirect_uri = params.required_string("redirect_uri")?;
-            let (account, token_scopes) = redeem_code(state, &app, &code, &redirect_uri, params).await?;
+            let (account, token_scopes) =
+                redeem_code(state, &app, &code, &redirect_uri, params).await?;
             if let Some(s) = account_state(&account, settings) {
                 return Err(s.error());
             }
@@ -377,15 +458,30 @@ pub async fn token(state: &AppState, settings: &Settings, ip: IpAddr, params: &P
                 .await?
                 .ok_or_else(invalid_credentials)?;
             let account = match row.opt_text("account_id")? {
-                Some(id) => Some(accounts::by_id(&state.db, &id).await?.ok_or_else(invalid_credentials)?),
+                Some(id) => Some(
+                    accounts::by_id(&state.db, &id)
+                        .await?
+                        .ok_or_else(invalid_credentials)?,
+                ),
                 None => None,
             };
             // The old pair stops working before the new one exists; a retried refresh fails cleanly.
-            let deleted = sqlx::query("DELETE FROM tokens WHERE id = $1").bind(row.int("id")?).execute(&state.db.pool).await?;
+            let deleted = sqlx::query("DELETE FROM tokens WHERE id = $1")
+                .bind(row.int("id")?)
+                .execute(&state.db.pool)
+                .await?;
             if deleted.rows_affected() == 0 {
                 return Err(invalid_credentials());
             }
-            issue(&state.db, app.id, account, scopes::parse(&row.text("scopes")?), "oauth", ttl).await?
+            issue(
+                &state.db,
+                app.id,
+                account,
+                scopes::parse(&row.text("scopes")?),
+                "oauth",
+                ttl,
+            )
+            .await?
         }
         _ => {
             let token_scopes = requested_scopes(params, &app)?;
@@ -396,7 +492,11 @@ pub async fn token(state: &AppState, settings: &Settings, ip: IpAddr, params: &P
 }
 
 /// `POST /oauth/mfa/challenge`.
-pub async fn mfa_challenge(state: &AppState, settings: &Settings, params: &Params) -> Result<Value, AppError> {
+pub async fn mfa_challenge(
+    state: &AppState,
+    settings: &Settings,
+    params: &Params,
+) -> Result<Value, AppError> {
     let app = authenticate_client(&state.db, params).await?;
     let mfa_token = params.required_string("mfa_token")?;
     let challenge_type = params.required_string("challenge_type")?;
@@ -408,7 +508,15 @@ pub async fn mfa_challenge(state: &AppState, settings: &Settings, params: &Param
     if let Some(s) = account_state(&challenge.account, settings) {
         return Err(s.error());
     }
-    let issued = issue(&state.db, app.id, Some(challenge.account), challenge.scopes, "oauth", settings.token_expires_in).await?;
+    let issued = issue(
+        &state.db,
+        app.id,
+        Some(challenge.account),
+        challenge.scopes,
+        "oauth",
+        settings.token_expires_in,
+    )
+    .await?;
     Ok(issued.to_json(&state.site.base_url))
 }
 
@@ -438,15 +546,21 @@ pub struct AuthorizeRequest {
 
 /// Checks client, redirect URI and scopes; errors are shown as a page, never redirected.
 pub async fn authorize_request(db: &Db, params: &Params) -> Result<AuthorizeRequest, AppError> {
-    let response_type = params.string("response_type")?.unwrap_or_else(|| "code".into());
+    let response_type = params
+        .string("response_type")?
+        .unwrap_or_else(|| "code".into());
     if response_type != "code" {
         return Err(AppError::bad_request("Unsupported response_type"));
     }
     let client_id = params.required_string("client_id")?;
-    let app = app_by_client_id(db, &client_id).await?.ok_or_else(|| AppError::bad_request("Unknown client_id"))?;
+    let app = app_by_client_id(db, &client_id)
+        .await?
+        .ok_or_else(|| AppError::bad_request("Unknown client_id"))?;
     let redirect_uri = params.required_string("redirect_uri")?;
     if !app.redirect_uris.iter().any(|u| *u == redirect_uri) {
-        return Err(AppError::bad_request("The redirect_uri is not registered for this app"));
+        return Err(AppError::bad_request(
+            "The redirect_uri is not registered for this app",
+        ));
     }
     let token_scopes = match parse_scopes(params, "scope")? {
         Some(s) if !s.is_empty() => s,
@@ -456,10 +570,14 @@ pub async fn authorize_request(db: &Db, params: &Params) -> Result<AuthorizeRequ
         },
     };
     check_covered(&token_scopes, &app.scopes)?;
-    let method = params.string("code_challenge_method")?.filter(|m| !m.is_empty());
+    let method = params
+        .string("code_challenge_method")?
+        .filter(|m| !m.is_empty());
     if let Some(m) = &method {
         if m != "S256" && m != "plain" {
-            return Err(AppError::bad_request(format!("{m} - Invalid value for enum.")));
+            return Err(AppError::bad_request(format!(
+                "{m} - Invalid value for enum."
+            )));
         }
     }
     Ok(AuthorizeRequest {
@@ -473,7 +591,11 @@ pub async fn authorize_request(db: &Db, params: &Params) -> Result<AuthorizeRequ
 }
 
 /// Issues a single-use authorization code for an approved request.
-pub async fn grant_code(db: &Db, request: &AuthorizeRequest, account: &Account) -> Result<String, AppError> {
+pub async fn grant_code(
+    db: &Db,
+    request: &AuthorizeRequest,
+    account: &Account,
+) -> Result<String, AppError> {
     let code = secrets::random_token();
     sqlx::query(
         "INSERT INTO oauth_codes (code_hash, app_id, account_id, scopes, redirect_uri, code_challenge, code_challenge_method, expires_at)
@@ -492,7 +614,13 @@ pub async fn grant_code(db: &Db, request: &AuthorizeRequest, account: &Account) 
     Ok(code)
 }
 
-async fn redeem_code(state: &AppState, app: &App, code: &str, redirect_uri: &str, params: &Params) -> Result<(Account, Vec<String>), AppError> {
+async fn redeem_code(
+    state: &AppState,
+    app: &App,
+    code: &str,
+    redirect_uri: &str,
+    params: &Params,
+) -> Result<(Account, Vec<String>), AppError> {
     let digest = secrets::digest(code);
     let row = sqlx::query(
         "SELECT account_id, scopes, redirect_uri, code_challenge, code_challenge_method FROM oauth_codes
@@ -505,18 +633,31 @@ async fn redeem_code(state: &AppState, app: &App, code: &str, redirect_uri: &str
     .await?
     .ok_or_else(invalid_credentials)?;
     // Single use: whoever deletes the row redeems it.
-    let deleted = sqlx::query("DELETE FROM oauth_codes WHERE code_hash = $1").bind(&digest).execute(&state.db.pool).await?;
+    let deleted = sqlx::query("DELETE FROM oauth_codes WHERE code_hash = $1")
+        .bind(&digest)
+        .execute(&state.db.pool)
+        .await?;
     if deleted.rows_affected() == 0 || row.text("redirect_uri")? != redirect_uri {
         return Err(invalid_credentials());
     }
     if let Some(challenge) = row.opt_text("code_challenge")? {
-        let verifier = params.string("code_verifier")?.ok_or_else(invalid_credentials)?;
-        let method = row.opt_text("code_challenge_method")?.unwrap_or_else(|| "plain".into());
-        let computed = if method == "S256" { URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) } else { verifier };
+        let verifier = params
+            .string("code_verifier")?
+            .ok_or_else(invalid_credentials)?;
+        let method = row
+            .opt_text("code_challenge_method")?
+            .unwrap_or_else(|| "plain".into());
+        let computed = if method == "S256" {
+            URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+        } else {
+            verifier
+        };
         if !secrets::constant_time_eq(&computed, &challenge) {
             return Err(invalid_credentials());
         }
     }
-    let account = accounts::by_id(&state.db, &row.text("account_id")?).await?.ok_or_else(invalid_credentials)?;
+    let account = accounts::by_id(&state.db, &row.text("account_id")?)
+        .await?
+        .ok_or_else(invalid_credentials)?;
     Ok((account, scopes::parse(&row.text("scopes")?)))
 }

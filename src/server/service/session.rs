@@ -35,23 +35,35 @@ impl Session {
 pub enum Login {
     Done(Session),
     /// MFA is on: the second step needs a code; the token carries what the first step proved.
-    NeedsCode { mfa_token: String },
+    NeedsCode {
+        mfa_token: String,
+    },
 }
 
 fn mfa_required() -> AppError {
-    AppError::Shaped(StatusCode::FORBIDDEN, json!({"error": "mfa_required", "supported_challenge_types": "totp"}))
+    AppError::Shaped(
+        StatusCode::FORBIDDEN,
+        json!({"error": "mfa_required", "supported_challenge_types": "totp"}),
+    )
 }
 
 /// Logs in with `username` + `password` (+ `code` when MFA is on), or finishes a login started
 /// earlier with `mfa_token` + `code`.
-pub async fn login(state: &AppState, settings: &Settings, ip: IpAddr, params: &Params) -> Result<Login, AppError> {
+pub async fn login(
+    state: &AppState,
+    settings: &Settings,
+    ip: IpAddr,
+    params: &Params,
+) -> Result<Login, AppError> {
     let panel_app = oauth::panel_app_id(&state.db).await?;
     let code = params.string("code")?.filter(|c| !c.trim().is_empty());
     let account = if let Some(mfa_token) = params.string("mfa_token")?.filter(|t| !t.is_empty()) {
         let Some(code) = code.as_deref() else {
             return Err(AppError::missing("code"));
         };
-        oauth::finish_mfa(state, &mfa_token, "totp", code, "session").await?.account
+        oauth::finish_mfa(state, &mfa_token, "totp", code, "session")
+            .await?
+            .account
     } else {
         let username = params.required_string("username")?;
         let password = params.required_string("password")?;
@@ -60,12 +72,21 @@ pub async fn login(state: &AppState, settings: &Settings, ip: IpAddr, params: &P
         if account.mfa_enabled {
             match code.as_deref() {
                 None => {
-                    let mfa_token =
-                        oauth::start_mfa(&state.db, &account, panel_app, &scopes::parse(PANEL_SCOPES), "session").await?;
+                    let mfa_token = oauth::start_mfa(
+                        &state.db,
+                        &account,
+                        panel_app,
+                        &scopes::parse(PANEL_SCOPES),
+                        "session",
+                    )
+                    .await?;
                     return Ok(Login::NeedsCode { mfa_token });
                 }
                 Some(code) => {
-                    let ok = account.totp_secret.as_deref().is_some_and(|s| totp::verify(s, code, now_ms() / 1000));
+                    let ok = account
+                        .totp_secret
+                        .as_deref()
+                        .is_some_and(|s| totp::verify(s, code, now_ms() / 1000));
                     if !ok {
                         return Err(AppError::bad_request("Invalid code"));
                     }
@@ -75,12 +96,30 @@ pub async fn login(state: &AppState, settings: &Settings, ip: IpAddr, params: &P
         account
     };
     check_account(&account, settings)?;
-    let issued = oauth::issue(&state.db, panel_app, Some(account.clone()), scopes::parse(PANEL_SCOPES), "session", SESSION_TTL_MS / 1000).await?;
-    Ok(Login::Done(session_for(state, settings, &account, issued.access_token)))
+    let issued = oauth::issue(
+        &state.db,
+        panel_app,
+        Some(account.clone()),
+        scopes::parse(PANEL_SCOPES),
+        "session",
+        SESSION_TTL_MS / 1000,
+    )
+    .await?;
+    Ok(Login::Done(session_for(
+        state,
+        settings,
+        &account,
+        issued.access_token,
+    )))
 }
 
 /// The JSON door: MFA without a code is the documented 403.
-pub async fn login_json(state: &AppState, settings: &Settings, ip: IpAddr, params: &Params) -> Result<Session, AppError> {
+pub async fn login_json(
+    state: &AppState,
+    settings: &Settings,
+    ip: IpAddr,
+    params: &Params,
+) -> Result<Session, AppError> {
     match login(state, settings, ip, params).await? {
         Login::Done(session) => Ok(session),
         Login::NeedsCode { .. } => Err(mfa_required()),
@@ -115,11 +154,19 @@ fn session_for(state: &AppState, settings: &Settings, account: &Account, token: 
         csrf_token: secrets::csrf_for(&token),
         instance_name: settings.name.clone(),
     };
-    Session { account: credentials_entity(&state.site, account, settings), info, token }
+    Session {
+        account: credentials_entity(&state.site, account, settings),
+        info,
+        token,
+    }
 }
 
 /// The live session behind a cookie value, if any (and if its account may still act).
-pub async fn current(state: &AppState, settings: &Settings, token: Option<&str>) -> Result<Option<Session>, AppError> {
+pub async fn current(
+    state: &AppState,
+    settings: &Settings,
+    token: Option<&str>,
+) -> Result<Option<Session>, AppError> {
     let Some(token) = token else {
         return Ok(None);
     };
@@ -132,7 +179,12 @@ pub async fn current(state: &AppState, settings: &Settings, token: Option<&str>)
     if account_state(&account, settings).is_some() {
         return Ok(None);
     }
-    Ok(Some(session_for(state, settings, &account, token.to_string())))
+    Ok(Some(session_for(
+        state,
+        settings,
+        &account,
+        token.to_string(),
+    )))
 }
 
 /// Ends a session (no-op without one).
@@ -160,5 +212,8 @@ pub fn cookie(state: &AppState, token: &str) -> String {
 /// `Set-Cookie` that removes the session cookie.
 pub fn clear_cookie(state: &AppState) -> String {
     let secure = if state.site.secure { "; Secure" } else { "" };
-    format!("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}", crate::server::auth::caller::SESSION_COOKIE)
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}",
+        crate::server::auth::caller::SESSION_COOKIE
+    )
 }

@@ -7,11 +7,21 @@ use crate::model::dashboard::DayCount;
 /// Polyline points for `counts` in a `width`×`height` box (pure, so it is unit-tested).
 pub fn points(counts: &[i64], width: f64, height: f64) -> String {
     let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
-    let step = if counts.len() > 1 { width / (counts.len() - 1) as f64 } else { 0.0 };
+    let step = if counts.len() > 1 {
+        width / (counts.len() - 1) as f64
+    } else {
+        0.0
+    };
     counts
         .iter()
         .enumerate()
-        .map(|(i, c)| format!("{:.1},{:.1}", i as f64 * step, height - (*c as f64 / max) * height))
+        .map(|(i, c)| {
+            format!(
+                "{:.1},{:.1}",
+                i as f64 * step,
+                height - (*c as f64 / max) * height
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -36,7 +46,10 @@ mod tests {
 
     #[test]
     fn scales_to_box() {
-        assert_eq!(points(&[0, 2, 1], 100.0, 10.0), "0.0,10.0 50.0,0.0 100.0,5.0");
+        assert_eq!(
+            points(&[0, 2, 1], 100.0, 10.0),
+            "0.0,10.0 50.0,0.0 100.0,5.0"
+        );
         assert_eq!(points(&[], 100.0, 10.0), "");
     }
 }

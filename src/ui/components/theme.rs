@@ -3,7 +3,11 @@
 use leptos::prelude::*;
 
 /// The three choices, cycled by the button.
-const CHOICES: [(&str, &str); 3] = [("system", "System theme"), ("light", "Light theme"), ("dark", "Dark theme")];
+const CHOICES: [(&str, &str); 3] = [
+    ("system", "System theme"),
+    ("light", "Light theme"),
+    ("dark", "Dark theme"),
+];
 
 #[cfg(feature = "hydrate")]
 fn stored() -> String {
@@ -15,7 +19,9 @@ fn stored() -> String {
 
 #[cfg(feature = "hydrate")]
 fn apply(choice: &str) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     if let Ok(Some(storage)) = window.local_storage() {
         let _ = storage.set_item("steward-theme", choice);
     }
@@ -38,7 +44,11 @@ pub fn ThemeToggle() -> impl IntoView {
     });
     let label = move || {
         let current = choice.get();
-        CHOICES.iter().find(|(k, _)| *k == current).map(|(_, l)| *l).unwrap_or("System theme")
+        CHOICES
+            .iter()
+            .find(|(k, _)| *k == current)
+            .map(|(_, l)| *l)
+            .unwrap_or("System theme")
     };
     let next = move |_| {
         let current = choice.get_untracked();

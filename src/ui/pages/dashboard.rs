@@ -31,7 +31,11 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 fn yes_no(value: bool) -> &'static str {
-    if value { "Yes" } else { "No" }
+    if value {
+        "Yes"
+    } else {
+        "No"
+    }
 }
 
 #[component]
@@ -47,7 +51,11 @@ fn Stat(#[prop(into)] label: String, value: i64) -> impl IntoView {
 #[component]
 fn Cards(d: Dashboard) -> impl IntoView {
     let registration = if d.registrations.open {
-        if d.registrations.approval_required { "Open, with approval" } else { "Open" }
+        if d.registrations.approval_required {
+            "Open, with approval"
+        } else {
+            "Open"
+        }
     } else if d.registrations.invites_enabled {
         "Invite only"
     } else {

@@ -11,10 +11,14 @@ pub fn error_message(code: &str) -> &'static str {
         "not_staff" => "This account is not an admin or moderator.",
         "awaiting_approval" => "This account is awaiting approval.",
         "disabled" => "This account is disabled.",
-        "reset_required" => "This account must choose a new password first (password reset required).",
+        "reset_required" => {
+            "This account must choose a new password first (password reset required)."
+        }
         "unconfirmed" => "This account has not confirmed its email address yet.",
         "throttled" => "Too many attempts. Wait a minute, then try again.",
-        "invalid_code" => "That code is not valid. Enter the current code from your authenticator app.",
+        "invalid_code" => {
+            "That code is not valid. Enter the current code from your authenticator app."
+        }
         "missing" => "Enter your nickname or email and your password.",
         "unavailable" => "steward cannot reach its database right now. Try again shortly.",
         _ => "Invalid credentials: check your nickname or email and your password.",
@@ -33,7 +37,11 @@ pub fn LoginPage() -> impl IntoView {
     let error_view = (!error.is_empty()).then(|| {
         view! { <p class="form-error" role="alert" id="login-error">{error_message(&error)}</p> }
     });
-    let described_by = if error.is_empty() { None } else { Some("login-error") };
+    let described_by = if error.is_empty() {
+        None
+    } else {
+        Some("login-error")
+    };
     view! {
         <Title text="Log in"/>
         <main class="auth-card">
@@ -88,7 +96,17 @@ mod tests {
 
     #[test]
     fn every_code_has_its_own_words() {
-        let codes = ["not_staff", "awaiting_approval", "disabled", "reset_required", "unconfirmed", "throttled", "invalid_code", "missing", "unavailable"];
+        let codes = [
+            "not_staff",
+            "awaiting_approval",
+            "disabled",
+            "reset_required",
+            "unconfirmed",
+            "throttled",
+            "invalid_code",
+            "missing",
+            "unavailable",
+        ];
         let mut seen: Vec<&str> = codes.iter().map(|c| error_message(c)).collect();
         seen.push(error_message("invalid"));
         let before = seen.len();
