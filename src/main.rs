@@ -155,11 +155,16 @@ async fn run(mut args: Vec<String>) -> Result<(), String> {
                         return Err(format!("user new needs NICK and EMAIL\n{USAGE}"));
                     }
                     let (db, site, settings) = open(&config).await?;
-                    accounts::create_local_user(
-                        &db, &site, &settings, &args[0], &args[1], &password, admin, moderator,
-                    )
-                    .await
-                    .map_err(error_text)?;
+                    let user = accounts::LocalUser {
+                        nickname: args[0].clone(),
+                        email: args[1].clone(),
+                        password,
+                        is_admin: admin,
+                        is_moderator: moderator,
+                    };
+                    accounts::create_local_user(&db, &site, &settings, &user)
+                        .await
+                        .map_err(error_text)?;
                     println!("created user {}", args[0]);
                     Ok(())
                 }

@@ -1,5 +1,7 @@
 //! auth.md: credentials, the account-state gate, scopes, the order of checks, rate limits.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly by design
+
 mod common;
 
 use std::net::{IpAddr, Ipv4Addr};

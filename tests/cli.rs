@@ -1,5 +1,7 @@
 //! The `steward` command line.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly by design
+
 use std::path::PathBuf;
 use std::process::Command;
 

@@ -1,5 +1,7 @@
 //! auth.md §8: apps, the token grants, MFA challenge, revocation, the authorize page.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly by design
+
 mod common;
 
 use base64::Engine;
@@ -406,7 +408,7 @@ async fn authorization_code_with_pkce(app: TestApp) {
 
     // Bad requests get an error page, never a redirect.
     for bad in [
-        format!("/oauth/authorize?response_type=code&client_id=nope&redirect_uri=https%3A%2F%2Fclient.example%2Fcb"),
+        "/oauth/authorize?response_type=code&client_id=nope&redirect_uri=https%3A%2F%2Fclient.example%2Fcb".to_string(),
         format!("/oauth/authorize?response_type=code&client_id={id}&redirect_uri=https%3A%2F%2Fevil.example%2Fcb"),
         format!("/oauth/authorize?response_type=code&client_id={id}&redirect_uri=https%3A%2F%2Fclient.example%2Fcb&scope=admin"),
     ] {

@@ -1,5 +1,7 @@
 //! auth.md §6: the panel session (JSON API and the login page's form posts).
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly by design
+
 mod common;
 
 use common::TestApp;

@@ -1,5 +1,7 @@
 //! README wire conventions and the public documents (client-api.md §6).
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly by design
+
 mod common;
 
 use common::TestApp;

@@ -1,6 +1,6 @@
 //! Test harness: a real steward on port 0 with a fresh database, on SQLite always and on PostgreSQL
 //! when `TEST_DATABASE_URL` names a server where tests may create databases.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -209,11 +209,13 @@ impl TestApp {
             &self.state.db,
             &self.state.site,
             &settings,
-            nickname,
-            &format!("{nickname}@example.com"),
-            password,
-            admin,
-            moderator,
+            &accounts::LocalUser {
+                nickname: nickname.into(),
+                email: format!("{nickname}@example.com"),
+                password: password.into(),
+                is_admin: admin,
+                is_moderator: moderator,
+            },
         )
         .await
         .expect("create user")

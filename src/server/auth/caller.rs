@@ -442,7 +442,7 @@ fn is_unsafe(method: &Method) -> bool {
 
 /// `Bearer <token>` (scheme case-insensitive, `Bearer:` tolerated).
 fn bearer_token(value: &str) -> Option<String> {
-    let (scheme, rest) = value.split_once(|c: char| c == ' ' || c == ':')?;
+    let (scheme, rest) = value.split_once([' ', ':'])?;
     if !scheme.eq_ignore_ascii_case("bearer") {
         return None;
     }

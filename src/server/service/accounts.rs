@@ -212,17 +212,29 @@ pub fn valid_email(email: &str) -> bool {
         && !domain.contains('@')
 }
 
+/// A local account as `steward user new` creates it.
+#[derive(Debug, Clone, Default)]
+pub struct LocalUser {
+    pub nickname: String,
+    pub email: String,
+    pub password: String,
+    pub is_admin: bool,
+    pub is_moderator: bool,
+}
+
 /// `steward user new`: creates a local, usable account.
 pub async fn create_local_user(
     db: &Db,
     site: &Site,
     settings: &Settings,
-    nickname: &str,
-    email: &str,
-    password: &str,
-    is_admin: bool,
-    is_moderator: bool,
+    user: &LocalUser,
 ) -> Result<String, AppError> {
+    let (nickname, email, password) = (
+        user.nickname.as_str(),
+        user.email.as_str(),
+        user.password.as_str(),
+    );
+    let (is_admin, is_moderator) = (user.is_admin, user.is_moderator);
     check_nickname(nickname, settings).map_err(AppError::BadRequest)?;
     if !valid_email(email) {
         return Err(AppError::bad_request("email has invalid format"));

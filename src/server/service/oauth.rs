@@ -557,7 +557,7 @@ pub async fn authorize_request(db: &Db, params: &Params) -> Result<AuthorizeRequ
         .await?
         .ok_or_else(|| AppError::bad_request("Unknown client_id"))?;
     let redirect_uri = params.required_string("redirect_uri")?;
-    if !app.redirect_uris.iter().any(|u| *u == redirect_uri) {
+    if !app.redirect_uris.contains(&redirect_uri) {
         return Err(AppError::bad_request(
             "The redirect_uri is not registered for this app",
         ));

@@ -33,7 +33,7 @@ impl Session {
 
 /// The outcome of a login attempt that did not fail.
 pub enum Login {
-    Done(Session),
+    Done(Box<Session>),
     /// MFA is on: the second step needs a code; the token carries what the first step proved.
     NeedsCode {
         mfa_token: String,
@@ -105,12 +105,12 @@ pub async fn login(
         SESSION_TTL_MS / 1000,
     )
     .await?;
-    Ok(Login::Done(session_for(
+    Ok(Login::Done(Box::new(session_for(
         state,
         settings,
         &account,
         issued.access_token,
-    )))
+    ))))
 }
 
 /// The JSON door: MFA without a code is the documented 403.
@@ -121,7 +121,7 @@ pub async fn login_json(
     params: &Params,
 ) -> Result<Session, AppError> {
     match login(state, settings, ip, params).await? {
-        Login::Done(session) => Ok(session),
+        Login::Done(session) => Ok(*session),
         Login::NeedsCode { .. } => Err(mfa_required()),
     }
 }
