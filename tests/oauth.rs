@@ -609,7 +609,83 @@ async fn verify_credentials_shape(app: TestApp) {
     );
 }
 
+async fn recovery_codes_work_once(app: TestApp) {
+    app.user("alice", "pw-alice", false, false).await;
+    let changes = steward::server::service::accounts::UserChanges {
+        totp_secret: Some(Some("JBSWY3DPEHPK3PXP".into())),
+        ..Default::default()
+    };
+    let codes = steward::server::service::accounts::update_user(
+        &app.state.db,
+        &app.state.site,
+        "alice",
+        &changes,
+    )
+    .await
+    .expect("mfa on");
+    assert_eq!(codes.len(), 8);
+    let (id, client_secret) = app.app("read").await;
+    let grant = [
+        ("grant_type", "password"),
+        ("client_id", id.as_str()),
+        ("client_secret", client_secret.as_str()),
+        ("username", "alice"),
+        ("password", "pw-alice"),
+    ];
+    for expected in [StatusCode::OK, StatusCode::BAD_REQUEST] {
+        let (_, body) = app.post_form("/oauth/token", &grant).await;
+        let mfa_token = body["mfa_token"].as_str().unwrap_or_default().to_string();
+        let (status, body) = app
+            .post_form(
+                "/oauth/mfa/challenge",
+                &[
+                    ("client_id", id.as_str()),
+                    ("client_secret", client_secret.as_str()),
+                    ("mfa_token", mfa_token.as_str()),
+                    ("challenge_type", "recovery"),
+                    ("code", codes[0].as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(status, expected, "{body}");
+    }
+}
+
+async fn nul_characters_and_wrong_types_are_4xx(app: TestApp) {
+    app.user("alice", "pw-alice", false, false).await;
+    for body in [
+        json!({"grant_type": "password", "client_id": "a\u{0}b", "client_secret": "x"}),
+        json!({"grant_type": "password\u{0}", "client_id": "a", "client_secret": "x"}),
+        json!({"grant_type": ["password"], "client_id": "a", "client_secret": "x"}),
+        json!({"grant_type": {"a": 1}}),
+    ] {
+        let (status, resp) = app
+            .call(Method::POST, "/oauth/token", None, Some(body.clone()))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body} -> {resp}");
+        assert!(resp["error"].is_string());
+    }
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/steward/session",
+            None,
+            Some(json!({"username": "al\u{0}ice", "password": "pw"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let resp = app
+        .client
+        .get(app.url("/oauth/authorize?client_id=%00&redirect_uri=x"))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+}
+
 backend_tests!(
+    recovery_codes_work_once,
+    nul_characters_and_wrong_types_are_4xx,
     apps_are_created_with_defaults_and_validated,
     password_grant_and_errors,
     mfa_needs_a_second_step,

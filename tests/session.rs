@@ -328,7 +328,35 @@ async fn signed_out_panel_redirects_to_login(app: TestApp) {
     assert!(html.contains(r#"action="/admin/login""#));
 }
 
+async fn sessions_end_after_thirty_days(app: TestApp) {
+    app.user("root", "pw-root", true, false).await;
+    let (_, cookie, _) = login(&app, json!({"username": "root", "password": "pw-root"})).await;
+    let cookie = cookie.unwrap_or_default();
+    assert!(cookie.contains(&format!("Max-Age={}", 30 * 24 * 3600)));
+    let pair = cookie.split(';').next().unwrap_or_default().to_string();
+    let row =
+        sqlx::query("SELECT expires_at - created_at AS ttl FROM tokens WHERE kind = 'session'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .expect("query");
+    assert_eq!(
+        steward::server::db::RowExt::int(&row, "ttl").unwrap_or(0),
+        30 * 24 * 3600 * 1000
+    );
+    app.sql("UPDATE tokens SET expires_at = created_at - 1 WHERE kind = 'session'")
+        .await;
+    let resp = app
+        .client
+        .get(app.url("/api/steward/session"))
+        .header("cookie", &pair)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+}
+
 backend_tests!(
+    sessions_end_after_thirty_days,
     json_session_lifecycle,
     login_errors,
     mfa_login,
