@@ -198,10 +198,16 @@ async fn run(mut args: Vec<String>) -> Result<(), String> {
                         return Err(format!("user set needs NICK\n{USAGE}"));
                     }
                     let (db, site, _) = open(&config).await?;
-                    accounts::update_user(&db, &site, &args[0], &changes)
+                    let recovery = accounts::update_user(&db, &site, &args[0], &changes)
                         .await
                         .map_err(error_text)?;
                     println!("updated user {}", args[0]);
+                    if !recovery.is_empty() {
+                        println!("MFA recovery codes (each works once; store them safely):");
+                        for code in recovery {
+                            println!("  {code}");
+                        }
+                    }
                     Ok(())
                 }
                 _ => Err(format!("unknown user command '{sub}'\n{USAGE}")),

@@ -47,6 +47,27 @@ pub fn urlencode(value: &str) -> String {
     out
 }
 
+/// Closes the `<details>` a keyboard event happened in and focuses its summary.
+fn close_details(ev: &leptos::ev::KeyboardEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Some(details) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+        {
+            details.set_open(false);
+            if let Ok(Some(summary)) = details.query_selector("summary") {
+                if let Ok(summary) = summary.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = summary.focus();
+                }
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
+}
+
 #[component]
 fn Frame(info: SessionInfo) -> impl IntoView {
     provide_context(info.clone());
@@ -67,7 +88,12 @@ fn Frame(info: SessionInfo) -> impl IntoView {
                 </button>
                 <a class="instance-name" href="/admin/">{instance_name}</a>
                 <div class="account-menu">
-                    <details>
+                    <details on:keydown=|ev: leptos::ev::KeyboardEvent| {
+                        // Escape closes the menu and returns focus to its button.
+                        if ev.key() == "Escape" {
+                            close_details(&ev);
+                        }
+                    }>
                         <summary aria-label=format!("Account menu for @{nickname}")>
                             <Icon name="user"/>
                             <span class="account-nick">"@" {nickname.clone()}</span>

@@ -86,7 +86,7 @@ impl Params {
     pub fn string(&self, key: &str) -> Result<Option<String>, AppError> {
         match self.raw(key) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::String(s)) => checked(key, s).map(Some),
             Some(other) => Err(wrong_type(key, "string", other)),
         }
     }
@@ -133,11 +133,11 @@ impl Params {
     pub fn strings(&self, key: &str) -> Result<Option<Vec<String>>, AppError> {
         match self.raw(key) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(vec![s.clone()])),
+            Some(Value::String(s)) => Ok(Some(vec![checked(key, s)?])),
             Some(Value::Array(items)) => items
                 .iter()
                 .map(|item| match item {
-                    Value::String(s) => Ok(s.clone()),
+                    Value::String(s) => checked(key, s),
                     other => Err(wrong_type(key, "string", other)),
                 })
                 .collect::<Result<Vec<_>, _>>()
@@ -151,7 +151,7 @@ impl Params {
                 entries
                     .into_iter()
                     .map(|(_, v)| match v {
-                        Value::String(s) => Ok(s.clone()),
+                        Value::String(s) => checked(key, s),
                         other => Err(wrong_type(key, "string", other)),
                     })
                     .collect::<Result<Vec<_>, _>>()
@@ -160,6 +160,18 @@ impl Params {
             Some(other) => Err(wrong_type(key, "array", other)),
         }
     }
+}
+
+/// A string parameter as given, except that NUL characters are refused: no database stores them
+/// (PostgreSQL rejects them outright), so they could only ever fail later.
+fn checked(key: &str, s: &str) -> Result<String, AppError> {
+    if s.contains('\0') {
+        return Err(AppError::invalid(
+            key,
+            format!("{key} - Invalid string. Got: string with a NUL character."),
+        ));
+    }
+    Ok(s.to_string())
 }
 
 /// `<field> - Invalid <expected>. Got: <kind>.`

@@ -459,6 +459,9 @@ fn basic_credentials(value: &str) -> Option<(String, String)> {
     let decoded = STANDARD.decode(rest.trim()).ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (login, password) = text.split_once(':')?;
+    if text.contains('\0') {
+        return None;
+    }
     Some((login.to_string(), password.to_string()))
 }
 

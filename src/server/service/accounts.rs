@@ -282,13 +282,14 @@ pub struct UserChanges {
     pub totp_secret: Option<Option<String>>,
 }
 
-/// `steward user set`: roles, password (revokes sessions), MFA.
+/// `steward user set`: roles, password (revokes sessions), MFA. Enabling MFA returns fresh
+/// single-use recovery codes (only their digests are stored).
 pub async fn update_user(
     db: &Db,
     site: &Site,
     nickname: &str,
     changes: &UserChanges,
-) -> Result<(), AppError> {
+) -> Result<Vec<String>, AppError> {
     let account = accounts::by_nickname(db, nickname, &site.host)
         .await?
         .filter(|a| a.local)
@@ -324,18 +325,25 @@ pub async fn update_user(
     if let Some(hash) = &hash {
         accounts::set_password(&mut tx, &account.id, hash).await?;
     }
+    let mut recovery_codes = Vec::new();
     if let Some(secret) = &changes.totp_secret {
+        if secret.is_some() {
+            recovery_codes = (0..8)
+                .map(|_| secrets::random_token()[..10].to_lowercase())
+                .collect();
+        }
+        let digests: Vec<String> = recovery_codes.iter().map(|c| secrets::digest(c)).collect();
         sqlx::query("UPDATE accounts SET mfa_enabled = $1, totp_secret = $2, mfa_backup_codes = $3, updated_at = $4 WHERE id = $5")
             .bind(secret.is_some())
             .bind(secret.clone())
-            .bind("[]")
+            .bind(serde_json::to_string(&digests)?)
             .bind(now)
             .bind(&account.id)
             .execute(&mut *tx)
             .await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(recovery_codes)
 }
 
 #[cfg(test)]

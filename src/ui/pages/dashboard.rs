@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Redirect;
 
 use crate::model::dashboard::Dashboard;
 use crate::serverfns::dashboard::get_dashboard;
@@ -17,6 +18,9 @@ pub fn DashboardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => view! { <Cards d/> }.into_any(),
+                    Err(e) if e.is_unauthenticated() => view! {
+                        <Redirect path="/admin/login?next=/admin/"/>
+                    }.into_any(),
                     Err(e) if e.status == 403 => view! {
                         <section class="card">
                             <h2>"Statistics"</h2>
