@@ -683,7 +683,115 @@ async fn nul_characters_and_wrong_types_are_4xx(app: TestApp) {
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
 }
 
+async fn signed_in_people_continue_and_trusted_apps_skip_consent(app: TestApp) {
+    app.user("root", "pw-root", true, false).await;
+    let resp = app
+        .client
+        .post(app.url("/api/steward/session"))
+        .json(&json!({"username": "root", "password": "pw-root"}))
+        .send()
+        .await
+        .expect("login");
+    let cookie = resp.headers()["set-cookie"]
+        .to_str()
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let csrf = resp
+        .json::<serde_json::Value>()
+        .await
+        .unwrap_or(json!(null))["csrf_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let (id, _) = app.app("read").await;
+    let url = format!("/oauth/authorize?response_type=code&client_id={id}&redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob");
+    let html = app
+        .client
+        .get(app.url(&url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        html.contains("Continue as <strong>@root</strong>"),
+        "{html}"
+    );
+    // Approving with the session needs the form's CSRF token.
+    let form = |csrf: &str| {
+        vec![
+            ("response_type", "code".to_string()),
+            ("client_id", id.clone()),
+            ("redirect_uri", "urn:ietf:wg:oauth:2.0:oob".into()),
+            ("action", "approve".into()),
+            ("csrf", csrf.to_string()),
+        ]
+    };
+    let resp = app
+        .client
+        .post(app.url("/oauth/authorize"))
+        .header("cookie", &cookie)
+        .form(&form("forged"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let resp = app
+        .client
+        .post(app.url("/oauth/authorize"))
+        .header("cookie", &cookie)
+        .form(&form(&csrf))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(resp.text().await.unwrap_or_default().contains("oauth-code"));
+
+    // A trusted app with a redirect URI gets its code without a consent page.
+    let (status, registered) = app
+        .call(
+            Method::POST,
+            "/api/v1/apps",
+            None,
+            Some(json!({"client_name": "Trusted", "redirect_uris": "https://t.example/cb"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let trusted_id = registered["client_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    app.sql(&format!(
+        "UPDATE apps SET trusted = TRUE WHERE client_id = '{trusted_id}'"
+    ))
+    .await;
+    let url = format!("/oauth/authorize?response_type=code&client_id={trusted_id}&redirect_uri=https%3A%2F%2Ft.example%2Fcb&state=s1");
+    let resp = app
+        .client
+        .get(app.url(&url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(resp.status(), StatusCode::FOUND);
+    let location = resp.headers()["location"]
+        .to_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        query_param(&location, "code").is_some()
+            && query_param(&location, "state").as_deref() == Some("s1"),
+        "{location}"
+    );
+}
+
 backend_tests!(
+    signed_in_people_continue_and_trusted_apps_skip_consent,
     recovery_codes_work_once,
     nul_characters_and_wrong_types_are_4xx,
     apps_are_created_with_defaults_and_validated,

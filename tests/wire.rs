@@ -204,6 +204,63 @@ async fn dashboard_counts_and_series(app: TestApp) {
     assert_eq!(again.accounts, 0);
 }
 
+#[tokio::test]
+async fn config_file_layers_under_the_database() {
+    let file = json!({"configs": [
+        {"group": ":pleroma", "key": ":instance", "value": [{"tuple": [":name", "From the file"]}, {"tuple": [":limit", 777]}]}
+    ]});
+    let app =
+        common::spawn_with_config_file(steward::server::db::Backend::Sqlite, Some(file.clone()))
+            .await;
+    let (_, body) = app.get("/api/v1/instance", None).await;
+    assert_eq!(body["title"], "From the file");
+    assert_eq!(body["max_toot_chars"], 777);
+    // A database row wins over the file, key by key.
+    app.set_config(
+        ":pleroma",
+        ":instance",
+        json!([{"tuple": [":name", "From the database"]}]),
+    )
+    .await;
+    let (_, body) = app.get("/api/v1/instance", None).await;
+    assert_eq!(body["title"], "From the database");
+    assert_eq!(body["max_toot_chars"], 777);
+
+    // With database configuration off, rows are ignored.
+    let mut off = file;
+    off["configurable_from_database"] = json!(false);
+    let app = common::spawn_with_config_file(steward::server::db::Backend::Sqlite, Some(off)).await;
+    app.set_config(
+        ":pleroma",
+        ":instance",
+        json!([{"tuple": [":name", "From the database"]}]),
+    )
+    .await;
+    let (_, body) = app.get("/api/v1/instance", None).await;
+    assert_eq!(body["title"], "From the file");
+}
+
+#[tokio::test]
+async fn malformed_config_file_stops_start_up_with_a_clear_error() {
+    let dir = std::env::temp_dir().join(format!("steward-badconfig-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("config.json"), "{oops").expect("write");
+    let config = steward::server::Config {
+        database_url: format!("sqlite://{}/s.db", dir.display()),
+        addr: "127.0.0.1:0".into(),
+        base_url: None,
+        config_file: dir.join("config.json"),
+        mailbox_dir: dir.join("mailbox"),
+    };
+    let error = steward::server::Application::build(config)
+        .await
+        .err()
+        .map(|e| e.message())
+        .unwrap_or_default();
+    assert!(error.starts_with("Invalid config file"), "{error}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 backend_tests!(
     unknown_paths_and_methods_are_json_404,
     trailing_slash_is_tolerated,

@@ -108,7 +108,15 @@ async fn postgres_url() -> String {
 
 /// Starts steward on a fresh database of `backend`.
 pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_with_config_file(backend, None).await
+}
+
+/// Starts steward with `config_file` written to its `STEWARD_CONFIG_FILE` first.
+pub async fn spawn_with_config_file(backend: Backend, config_file: Option<Value>) -> TestApp {
     let dir = scratch_dir();
+    if let Some(content) = config_file {
+        std::fs::write(dir.join("config.json"), content.to_string()).expect("write config file");
+    }
     let database_url = match backend {
         Backend::Sqlite => format!("sqlite://{}/steward.db?mode=rwc", dir.display()),
         Backend::Postgres => postgres_url().await,
