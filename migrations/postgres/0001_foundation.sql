@@ -11,6 +11,7 @@ CREATE TABLE accounts (
     email_lower TEXT COLLATE "C",
     password_hash TEXT COLLATE "C",
     display_name TEXT COLLATE "C",
+    display_name_lower TEXT COLLATE "C",
     bio TEXT COLLATE "C" NOT NULL DEFAULT '',
     fields TEXT COLLATE "C" NOT NULL DEFAULT '[]',
     avatar_url TEXT COLLATE "C",

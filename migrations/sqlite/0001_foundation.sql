@@ -11,6 +11,7 @@ CREATE TABLE accounts (
     email_lower TEXT,
     password_hash TEXT,
     display_name TEXT,
+    display_name_lower TEXT,
     bio TEXT NOT NULL DEFAULT '',
     fields TEXT NOT NULL DEFAULT '[]',
     avatar_url TEXT,

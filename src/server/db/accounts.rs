@@ -56,7 +56,7 @@ pub const COLUMNS: &str = "id, nickname, local, domain, internal, email, passwor
     statuses_count, last_status_at, last_active_at, created_at";
 
 impl Account {
-    fn from_row(row: &AnyRow) -> Result<Account, sqlx::Error> {
+    pub fn from_row(row: &AnyRow) -> Result<Account, sqlx::Error> {
         Ok(Account {
             id: row.text("id")?,
             nickname: row.text("nickname")?,
@@ -228,8 +228,8 @@ pub async fn insert(tx: &mut Tx, base_url: &str, new: &NewAccount) -> Result<Str
     sqlx::query(
         "INSERT INTO accounts (id, nickname, nickname_lower, local, domain, internal, email, email_lower, password_hash,
            display_name, bio, ap_id, profile_url, actor_type, is_admin, is_moderator, deactivated, approval_pending,
-           confirmation_pending, registration_reason, locked, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
+           confirmation_pending, registration_reason, locked, created_at, updated_at, display_name_lower)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)",
     )
     .bind(&id)
     .bind(&full_nickname)
@@ -254,6 +254,7 @@ pub async fn insert(tx: &mut Tx, base_url: &str, new: &NewAccount) -> Result<Str
     .bind(new.locked)
     .bind(new.created_at.unwrap_or(now))
     .bind(now)
+    .bind(new.display_name.as_ref().map(|n| n.to_lowercase()))
     .execute(&mut **tx)
     .await?;
     for (position, tag) in new.tags.iter().enumerate() {
@@ -307,4 +308,9 @@ pub async fn touch_active(db: &Db, account: &Account) -> Result<(), AppError> {
             .await?;
     }
     Ok(())
+}
+
+/// Maps a row selected with [`COLUMNS`] (tags are loaded separately).
+pub fn from_row(row: &AnyRow) -> Result<Account, sqlx::Error> {
+    Account::from_row(row)
 }

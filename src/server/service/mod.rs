@@ -5,5 +5,8 @@ pub mod accounts;
 pub mod dashboard;
 pub mod demo;
 pub mod instance;
+pub mod modlog;
 pub mod oauth;
+pub mod paging;
 pub mod session;
+pub mod users;
