@@ -9,4 +9,5 @@ pub mod modlog;
 pub mod oauth;
 pub mod paging;
 pub mod session;
+pub mod user_lifecycle;
 pub mod users;

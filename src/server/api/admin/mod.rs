@@ -17,7 +17,11 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/dashboard", get(dashboard::dashboard))
         .route("/moderation_log", get(moderation_log::list))
-        .route("/users", get(users::list))
+        .route(
+            "/users",
+            get(users::list).post(users::create).delete(users::delete),
+        )
+        .route("/user", post(users::create).delete(users::delete))
         .route("/users/activate", patch(users::activate))
         .route("/users/deactivate", patch(users::deactivate))
         .route("/users/approve", patch(users::approve))

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use crate::error::AppError;
 use crate::server::api::request::ApiRequest;
 use crate::server::api::response::{no_content, ok, ApiResult};
-use crate::server::service::users;
+use crate::server::service::{user_lifecycle, users};
 use crate::server::state::AppState;
 
 pub async fn list(State(state): State<AppState>, req: ApiRequest) -> ApiResult {
@@ -137,4 +137,15 @@ pub async fn force_password_reset_one(
     let account = users::find_for(&state, &req.caller, &key).await?;
     users::force_password_reset(&state, &req.caller, &[account.nickname]).await?;
     no_content()
+}
+
+pub async fn create(State(state): State<AppState>, req: ApiRequest) -> ApiResult {
+    let (status, body) = user_lifecycle::create(&state, &req.caller, &req.params).await?;
+    let mut response = ok(body)?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+pub async fn delete(State(state): State<AppState>, req: ApiRequest) -> ApiResult {
+    ok(user_lifecycle::delete(&state, &req.caller, &req.params).await?)
 }
