@@ -4,6 +4,7 @@ pub mod api;
 pub mod auth;
 pub mod dates;
 pub mod db;
+pub mod mail;
 pub mod pages;
 pub mod service;
 pub mod settings;

@@ -98,6 +98,73 @@ pub enum MailAdapter {
     Unsupported(String),
 }
 
+/// `:always`, `:if_available` or `:never` (the SMTP adapter's `tls` and `auth` options).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpPolicy {
+    Always,
+    IfAvailable,
+    Never,
+}
+
+/// The SMTP options of `Pleroma.Emails.Mailer`, used when the adapter is `Swoosh.Adapters.SMTP`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpSettings {
+    pub relay: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// Implicit TLS from the first byte (usually port 465) instead of STARTTLS.
+    pub ssl: bool,
+    pub tls: SmtpPolicy,
+    pub auth: SmtpPolicy,
+}
+
+impl Default for SmtpSettings {
+    /// gen_smtp's defaults, which Swoosh's SMTP adapter inherits: STARTTLS and AUTH when offered.
+    fn default() -> Self {
+        SmtpSettings {
+            relay: String::new(),
+            port: 587,
+            username: None,
+            password: None,
+            ssl: false,
+            tls: SmtpPolicy::IfAvailable,
+            auth: SmtpPolicy::IfAvailable,
+        }
+    }
+}
+
+impl SmtpSettings {
+    fn apply(&mut self, value: &Value) {
+        let text = |v: &Value| v.as_str().map(str::to_string).filter(|s| !s.is_empty());
+        let policy = |v: &Value| match v.as_str().map(|s| s.trim_start_matches(':')) {
+            Some("always") => Some(SmtpPolicy::Always),
+            Some("if_available") => Some(SmtpPolicy::IfAvailable),
+            Some("never") => Some(SmtpPolicy::Never),
+            _ => None,
+        };
+        for (key, v) in keyword_entries(value) {
+            match key {
+                ":relay" => self.relay = text(v).unwrap_or_default(),
+                ":port" => {
+                    let port = v
+                        .as_i64()
+                        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
+                    if let Some(port) = port.and_then(|p| u16::try_from(p).ok()) {
+                        self.port = port;
+                    }
+                }
+                ":username" => self.username = text(v),
+                ":password" => self.password = text(v),
+                ":ssl" => set_bool(&mut self.ssl, v),
+                ":tls" => self.tls = policy(v).unwrap_or(self.tls),
+                ":auth" => self.auth = policy(v).unwrap_or(self.auth),
+                _ => {}
+            }
+        }
+    }
+}
+
 /// Effective values of every setting steward acts on.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -126,6 +193,7 @@ pub struct Settings {
     pub admin_token: Option<String>,
     pub mailer_enabled_flag: bool,
     pub mail_adapter: MailAdapter,
+    pub smtp: SmtpSettings,
     pub token_expires_in: i64,
     /// `(window ms, allowed failures)` of the `authentication` limiter.
     pub auth_rate_limit: Option<(i64, i64)>,
@@ -201,6 +269,7 @@ impl Default for Settings {
             admin_token: None,
             mailer_enabled_flag: true,
             mail_adapter: MailAdapter::Local,
+            smtp: SmtpSettings::default(),
             token_expires_in: 3_153_600_000,
             auth_rate_limit: Some((60_000, 15)),
             restricted_nicknames: DEFAULT_RESTRICTED_NICKNAMES
@@ -274,6 +343,7 @@ impl Settings {
                         other => MailAdapter::Unsupported(other.to_string()),
                     };
                 }
+                self.smtp.apply(value);
             }
             ":oauth2" => {
                 if let Some(v) = keyword_get(value, ":token_expires_in").and_then(Value::as_i64) {
@@ -452,6 +522,27 @@ mod tests {
             &json!([{"tuple": [":adapter", "Swoosh.Adapters.Sendgrid"]}]),
         );
         assert!(!s.mailer_enabled());
+    }
+
+    #[test]
+    fn smtp_options() {
+        let mut s = Settings::default();
+        assert_eq!(s.smtp.port, 587);
+        s.apply(
+            ":pleroma",
+            "Pleroma.Emails.Mailer",
+            &json!([{"tuple": [":adapter", "Swoosh.Adapters.SMTP"]}, {"tuple": [":relay", "smtp.example"]},
+                    {"tuple": [":port", "2525"]}, {"tuple": [":tls", ":never"]}, {"tuple": [":auth", ":always"]},
+                    {"tuple": [":username", "u"]}, {"tuple": [":ssl", true]}]),
+        );
+        assert!(s.mailer_enabled());
+        assert_eq!(s.mail_adapter, MailAdapter::Smtp);
+        assert_eq!(s.smtp.relay, "smtp.example");
+        assert_eq!(s.smtp.port, 2525);
+        assert_eq!(s.smtp.tls, SmtpPolicy::Never);
+        assert_eq!(s.smtp.auth, SmtpPolicy::Always);
+        assert_eq!(s.smtp.username.as_deref(), Some("u"));
+        assert!(s.smtp.ssl);
     }
 
     #[test]
