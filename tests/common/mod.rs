@@ -2,6 +2,8 @@
 //! when `TEST_DATABASE_URL` names a server where tests may create databases.
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
+pub mod mailbox;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 

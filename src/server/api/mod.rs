@@ -7,6 +7,8 @@ pub mod instance;
 pub mod middleware;
 pub mod oauth;
 pub mod params;
+pub mod passwords;
+pub mod registration;
 pub mod request;
 pub mod response;
 pub mod session;
@@ -41,6 +43,19 @@ pub fn router() -> Router<AppState> {
             get(session::show)
                 .post(session::create)
                 .delete(session::delete),
+        )
+        // Registration, password reset and email confirmation (client-api.md §3, §7).
+        .route("/api/v1/accounts", post(registration::register))
+        .route(
+            "/registration/{token}",
+            get(registration::show).post(registration::submit),
+        )
+        .route("/api/pleroma/password_reset", post(passwords::submit))
+        .route("/api/pleroma/password_reset/{token}", get(passwords::show))
+        .route("/auth/password", post(passwords::forgot))
+        .route(
+            "/api/account/confirm_email/{user_id}/{token}",
+            get(passwords::confirm_email),
         )
         .route("/admin/login", post(session::login_form))
         .route("/admin/logout", post(session::logout_form));

@@ -5,8 +5,10 @@
 //! in BIGINT columns; text that is ordered uses byte order (`COLLATE "C"` on PostgreSQL, SQLite's
 //! default), so results never depend on a database's locale.
 
+pub mod account_tokens;
 pub mod accounts;
 pub mod ids;
+pub mod invites;
 
 use std::path::Path;
 use std::str::FromStr;

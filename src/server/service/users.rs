@@ -356,7 +356,8 @@ pub async fn set_activation(
     Ok(json!({"users": users}))
 }
 
-async fn log_subjects(
+/// Writes one log entry naming `targets` as `subject` (`@A <verb>: @a, @b`).
+pub async fn log_subjects(
     tx: &mut Tx,
     actor: &Actor,
     action: &str,
@@ -430,8 +431,8 @@ pub async fn activation_status(
     Ok(admin_user(state, &find(state, &account.id).await?))
 }
 
-/// `PATCH /users/approve`. Sending the confirmation email to newly approved, still unconfirmed
-/// accounts is done by the mail module once it exists.
+/// `PATCH /users/approve`. Newly approved accounts still awaiting confirmation get the
+/// confirmation email (activation required, mailer on) once the approval is committed.
 pub async fn approve(
     state: &AppState,
     caller: &Caller,
@@ -445,11 +446,14 @@ pub async fn approve(
     }
     log_subjects(&mut tx, &actor, "approve", &targets).await?;
     tx.commit().await?;
-    let users: Vec<Value> = reload(state, &targets)
-        .await?
+    let approved = reload(state, &targets).await?;
+    let newly_approved: Vec<Account> = approved
         .iter()
-        .map(|a| admin_user(state, a))
+        .filter(|a| targets.iter().any(|t| t.id == a.id && t.approval_pending))
+        .cloned()
         .collect();
+    super::passwords::send_confirmations(state, &caller.settings, &newly_approved).await;
+    let users: Vec<Value> = approved.iter().map(|a| admin_user(state, a)).collect();
     Ok(json!({"users": users}))
 }
 

@@ -1,7 +1,9 @@
 //! The Admin API, served under both prefixes (`/api/pleroma/admin`, `/api/v1/pleroma/admin`).
 
 mod dashboard;
+mod invites;
 mod moderation_log;
+mod passwords;
 mod users;
 
 use axum::routing::{get, patch, post, put};
@@ -17,6 +19,25 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/dashboard", get(dashboard::dashboard))
         .route("/moderation_log", get(moderation_log::list))
+        // Invites (users.md §6); `/users/invites` is static, so it wins over `/users/{key}`.
+        .route(
+            "/users/invite_token",
+            post(invites::create).get(invites::create_legacy),
+        )
+        .route("/users/invites", get(invites::list))
+        .route("/users/revoke_invite", post(invites::revoke))
+        .route("/users/email_invite", post(invites::email_invite))
+        .route("/invite_token", get(invites::create_legacy))
+        .route("/email_invite", post(invites::email_invite))
+        // Passwords, MFA and email confirmation (users.md §5).
+        .route("/users/{key}/password_reset", get(passwords::reset_link))
+        .route("/password_reset", get(passwords::reset_link_legacy))
+        .route("/users/disable_mfa", put(passwords::disable_mfa))
+        .route("/users/confirm_email", patch(passwords::confirm_email))
+        .route(
+            "/users/resend_confirmation_email",
+            patch(passwords::resend_confirmation_email),
+        )
         .route(
             "/users",
             get(users::list).post(users::create).delete(users::delete),
