@@ -88,7 +88,12 @@ async fn open(config: &Config) -> Result<(Db, Site, Settings), String> {
         .unwrap_or_else(|| format!("http://{}", config.addr));
     Ok((
         db,
-        Site::new(&base_url, file, config.mailbox_dir.clone()),
+        Site::new(
+            &base_url,
+            file,
+            config.mailbox_dir.clone(),
+            config.media_dir.clone(),
+        ),
         settings,
     ))
 }

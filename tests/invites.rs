@@ -518,12 +518,13 @@ async fn email_invite_leads_to_registration(app: TestApp) {
 async fn email_invite_over_smtp(app: TestApp) {
     let token = admin(&app).await;
     invite_only(&app).await;
+    // The fake relay offers no STARTTLS: the default `tls: :if_available` goes on in plain text.
     let (port, mut received) = mailbox::fake_smtp().await;
     app.set_config(
         ":pleroma",
         "Pleroma.Emails.Mailer",
         json!([{"tuple": [":adapter", "Swoosh.Adapters.SMTP"]}, {"tuple": [":relay", "127.0.0.1"]},
-               {"tuple": [":port", port]}, {"tuple": [":tls", ":never"]}, {"tuple": [":auth", ":never"]}]),
+               {"tuple": [":port", port]}, {"tuple": [":auth", ":never"]}]),
     )
     .await;
     let (status, _) = app
@@ -543,6 +544,24 @@ async fn email_invite_over_smtp(app: TestApp) {
         "the mailbox folder is not used"
     );
     assert_eq!(invites(&app, &token).await.len(), 1);
+
+    // `tls: :always` refuses a relay without STARTTLS.
+    app.set_config(
+        ":pleroma",
+        "Pleroma.Emails.Mailer",
+        json!([{"tuple": [":adapter", "Swoosh.Adapters.SMTP"]}, {"tuple": [":relay", "127.0.0.1"]},
+               {"tuple": [":port", port]}, {"tuple": [":tls", ":always"]}]),
+    )
+    .await;
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &format!("{P}/users/email_invite"),
+            Some(&token),
+            Some(json!({"email": "plain@example.org"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
 
     // A relay that cannot be reached: 503, and the invite is not kept.
     let closed = mailbox::closed_port().await;

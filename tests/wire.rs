@@ -251,6 +251,7 @@ async fn malformed_config_file_stops_start_up_with_a_clear_error() {
         base_url: None,
         config_file: dir.join("config.json"),
         mailbox_dir: dir.join("mailbox"),
+        media_dir: dir.join("media"),
     };
     let error = steward::server::Application::build(config)
         .await

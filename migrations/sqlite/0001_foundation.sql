@@ -1,7 +1,9 @@
 -- Accounts, local and remote. Booleans are 0/1 INTEGERs (the sqlx Any driver cannot map SQLite BOOLEAN); times are Unix milliseconds, so ordering and
 -- comparison never depend on the engine's date or collation rules.
 CREATE TABLE accounts (
-    id TEXT PRIMARY KEY NOT NULL,
+    -- A stable integer key for the full-text search index (SQLite may renumber implicit rowids on VACUUM).
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
     nickname TEXT NOT NULL,
     nickname_lower TEXT NOT NULL,
     local INTEGER NOT NULL,

@@ -447,6 +447,55 @@ mod tests {
     }
 
     #[test]
+    fn smtp_transports_build_for_every_tls_mode() {
+        for (ssl, tls) in [
+            (false, SmtpPolicy::IfAvailable),
+            (false, SmtpPolicy::Always),
+            (false, SmtpPolicy::Never),
+            (true, SmtpPolicy::Never),
+        ] {
+            let smtp = SmtpSettings {
+                relay: "smtp.example".into(),
+                ssl,
+                tls,
+                username: Some("u".into()),
+                ..SmtpSettings::default()
+            };
+            assert!(smtp_transport(&smtp, "social.example").is_ok(), "{smtp:?}");
+        }
+        assert!(
+            smtp_transport(&SmtpSettings::default(), "127.0.0.1").is_err(),
+            "no relay configured"
+        );
+    }
+
+    #[test]
+    fn header_values_cannot_inject_headers() {
+        let settings = Settings {
+            name: "Club\r\nBcc: a@b.c".into(),
+            ..Settings::default()
+        };
+        let mailer = Mailer::new(&settings, "h.example", Path::new("m"));
+        let email = invitation(
+            &settings,
+            "http://h.example",
+            "x",
+            "to@example.com",
+            Some("Bob\r\nBcc: evil@example.com"),
+            "t",
+        );
+        let formatted = mailer
+            .and_then(|m| m.build(&email).ok())
+            .map(|m| String::from_utf8_lossy(&m.formatted()).into_owned())
+            .unwrap_or_default();
+        assert!(formatted.contains("To: "), "{formatted}");
+        assert!(
+            !formatted.lines().any(|l| l.starts_with("Bcc:")),
+            "{formatted}"
+        );
+    }
+
+    #[test]
     fn disabled_mailer() {
         let settings = Settings {
             mailer_enabled_flag: false,

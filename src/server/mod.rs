@@ -36,6 +36,8 @@ pub struct Config {
     pub base_url: Option<String>,
     pub config_file: PathBuf,
     pub mailbox_dir: PathBuf,
+    /// Where uploaded avatars, banners and backgrounds are kept (served at `/media/<file>`).
+    pub media_dir: PathBuf,
 }
 
 impl Config {
@@ -56,6 +58,9 @@ impl Config {
             mailbox_dir: var("STEWARD_MAILBOX_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| "data/mailbox".into()),
+            media_dir: var("STEWARD_MEDIA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| "data/media".into()),
         }
     }
 }
@@ -121,6 +126,7 @@ impl Application {
                 &base_url,
                 file_config,
                 config.mailbox_dir.clone(),
+                config.media_dir.clone(),
             )),
             leptos_options,
             need_reboot: Arc::new(AtomicBool::new(false)),

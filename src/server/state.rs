@@ -33,10 +33,17 @@ pub struct Site {
     pub file_config: FileConfig,
     /// Where the default mail transport writes `.eml` files.
     pub mailbox_dir: PathBuf,
+    /// Where uploaded images are stored.
+    pub media_dir: PathBuf,
 }
 
 impl Site {
-    pub fn new(base_url: &str, file_config: FileConfig, mailbox_dir: PathBuf) -> Site {
+    pub fn new(
+        base_url: &str,
+        file_config: FileConfig,
+        mailbox_dir: PathBuf,
+        media_dir: PathBuf,
+    ) -> Site {
         let base_url = base_url.trim_end_matches('/').to_string();
         let without_scheme = base_url
             .split_once("://")
@@ -53,6 +60,7 @@ impl Site {
             base_url,
             file_config,
             mailbox_dir,
+            media_dir,
         }
     }
 }
@@ -83,7 +91,12 @@ mod tests {
             database_config_whitelist: None,
             configs: vec![],
         };
-        let site = Site::new("https://social.example:8443/", file, PathBuf::from("m"));
+        let site = Site::new(
+            "https://social.example:8443/",
+            file,
+            PathBuf::from("m"),
+            PathBuf::from("media"),
+        );
         assert_eq!(site.host, "social.example:8443");
         assert_eq!(site.base_url, "https://social.example:8443");
         assert!(site.secure);

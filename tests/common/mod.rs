@@ -129,6 +129,7 @@ pub async fn spawn_with_config_file(backend: Backend, config_file: Option<Value>
         base_url: None,
         config_file: dir.join("config.json"),
         mailbox_dir: dir.join("mailbox"),
+        media_dir: dir.join("media"),
     };
     let app = Application::build(config).await.expect("build app");
     let base = format!("http://{}", app.addr);

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod authorize;
 pub mod instance;
+pub mod media;
 pub mod middleware;
 pub mod oauth;
 pub mod params;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
             get(accounts::verify_credentials),
         )
         .route("/api/v1/instance", get(instance::instance))
+        .route("/media/{file}", get(media::file))
         .route("/api/v1/instance/peers", get(instance::peers))
         .route("/.well-known/nodeinfo", get(instance::nodeinfo_links))
         .route("/nodeinfo/2.0.json", get(instance::nodeinfo_20))

@@ -13,7 +13,20 @@ pub const MAX_JSON_BODY: usize = 1024 * 1024;
 
 /// The merged parameters of one request.
 #[derive(Debug, Clone, Default)]
-pub struct Params(pub Map<String, Value>);
+pub struct Params {
+    pub map: Map<String, Value>,
+    /// File parts of a multipart body, by field name.
+    pub files: Vec<Upload>,
+}
+
+/// One uploaded file.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub field: String,
+    pub file_name: String,
+    pub content_type: Option<String>,
+    pub bytes: Bytes,
+}
 
 impl Params {
     /// Parses the query string and the body and merges them (body wins).
@@ -35,7 +48,9 @@ impl Params {
             return Ok(params);
         }
         if content_type.starts_with("multipart/form-data") {
-            params.merge(parse_multipart(&content_type, body).await?);
+            let (map, files) = parse_multipart(&content_type, body).await?;
+            params.merge(map);
+            params.files = files;
         } else if content_type.starts_with("application/x-www-form-urlencoded") {
             if body.len() > MAX_JSON_BODY {
                 return Err(AppError::TooLarge);
@@ -61,25 +76,33 @@ impl Params {
     /// Builds parameters from a serialisable value (server functions use this to call the service).
     pub fn from_value(value: Value) -> Params {
         match value {
-            Value::Object(map) => Params(map),
+            Value::Object(map) => Params {
+                map,
+                files: Vec::new(),
+            },
             _ => Params::default(),
         }
     }
 
     fn merge(&mut self, other: Map<String, Value>) {
         for (k, v) in other {
-            self.0.insert(k, v);
+            self.map.insert(k, v);
         }
     }
 
     /// Sets a parameter (path parameters win over everything).
     pub fn set(&mut self, key: &str, value: impl Into<Value>) {
-        self.0.insert(key.to_string(), value.into());
+        self.map.insert(key.to_string(), value.into());
+    }
+
+    /// The uploaded file of a field, if any.
+    pub fn file(&self, field: &str) -> Option<&Upload> {
+        self.files.iter().find(|f| f.field == field)
     }
 
     /// The raw value, `None` when absent or JSON null.
     pub fn raw(&self, key: &str) -> Option<&Value> {
-        self.0.get(key).filter(|v| !v.is_null())
+        self.map.get(key).filter(|v| !v.is_null())
     }
 
     /// An optional string; numbers and booleans are refused with the spec's message.
@@ -303,12 +326,16 @@ fn insert_path(map: &mut Map<String, Value>, head: &str, segments: &[&str], valu
     }
 }
 
-async fn parse_multipart(content_type: &str, body: Bytes) -> Result<Map<String, Value>, AppError> {
+async fn parse_multipart(
+    content_type: &str,
+    body: Bytes,
+) -> Result<(Map<String, Value>, Vec<Upload>), AppError> {
     let boundary = multer::parse_boundary(content_type)
         .map_err(|_| AppError::bad_request("Invalid multipart body."))?;
     let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
     let mut multipart = multer::Multipart::new(stream, boundary);
     let mut map = Map::new();
+    let mut files = Vec::new();
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
@@ -318,8 +345,18 @@ async fn parse_multipart(content_type: &str, body: Bytes) -> Result<Map<String, 
         let Some(name) = field.name().map(str::to_string) else {
             continue;
         };
-        // File parts are read by the endpoints that take uploads; here only text fields count.
-        if field.file_name().is_some() {
+        if let Some(file_name) = field.file_name().map(str::to_string) {
+            let content_type = field.content_type().map(|m| m.to_string());
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::bad_request("Invalid multipart body."))?;
+            files.push(Upload {
+                field: name,
+                file_name,
+                content_type,
+                bytes,
+            });
             continue;
         }
         let text = field
@@ -328,7 +365,7 @@ async fn parse_multipart(content_type: &str, body: Bytes) -> Result<Map<String, 
             .map_err(|_| AppError::bad_request("Invalid multipart body."))?;
         insert_bracketed(&mut map, &name, Value::String(text));
     }
-    Ok(map)
+    Ok((map, files))
 }
 
 #[cfg(test)]

@@ -314,3 +314,26 @@ pub async fn touch_active(db: &Db, account: &Account) -> Result<(), AppError> {
 pub fn from_row(row: &AnyRow) -> Result<Account, sqlx::Error> {
     Account::from_row(row)
 }
+
+/// Tags of many accounts at once.
+pub async fn attach_tags(db: &Db, list: &mut [Account]) -> Result<(), AppError> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    let slots: Vec<String> = (1..=list.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT account_id, tag FROM account_tags WHERE account_id IN ({}) ORDER BY account_id, position",
+        slots.join(", ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for account in list.iter() {
+        query = query.bind(account.id.clone());
+    }
+    for row in query.fetch_all(&db.pool).await? {
+        let id = row.text("account_id")?;
+        if let Some(account) = list.iter_mut().find(|a| a.id == id) {
+            account.tags.push(row.text("tag")?);
+        }
+    }
+    Ok(())
+}

@@ -5,6 +5,7 @@
 //! in BIGINT columns; text that is ordered uses byte order (`COLLATE "C"` on PostgreSQL, SQLite's
 //! default), so results never depend on a database's locale.
 
+pub mod account_list;
 pub mod account_tokens;
 pub mod accounts;
 pub mod ids;

@@ -2,6 +2,7 @@
 //! authorises its caller first, then validates, then touches storage.
 
 pub mod accounts;
+pub mod credentials;
 pub mod dashboard;
 pub mod demo;
 pub mod instance;
@@ -12,5 +13,6 @@ pub mod paging;
 pub mod passwords;
 pub mod registration;
 pub mod session;
+pub mod text;
 pub mod user_lifecycle;
 pub mod users;

@@ -53,7 +53,7 @@ pub async fn create(
             || params.raw("email").is_some()
             || params.raw("password").is_some() =>
         {
-            vec![Entry::from(&Value::Object(params.0.clone()))]
+            vec![Entry::from(&Value::Object(params.map.clone()))]
         }
         None => return Err(AppError::missing("users")),
     };

@@ -3,14 +3,15 @@
 
 use serde_json::{json, Value};
 
-use super::modlog::{self, mentions, user_map, Bind};
+use super::modlog::{self, mentions, user_map};
 use super::paging::Page;
 use crate::error::AppError;
 use crate::server::api::params::Params;
 use crate::server::auth::{Actor, Caller, Privilege, Requirement};
 use crate::server::dates;
+use crate::server::db::account_list::{self, AccountFilter};
 use crate::server::db::accounts::{self, Account};
-use crate::server::db::{like_escape, now_ms, Db, RowExt, Tx};
+use crate::server::db::{now_ms, RowExt, Tx};
 use crate::server::state::AppState;
 
 pub const READ: Requirement = Requirement::privilege(&["read:accounts"], Privilege::UsersRead);
@@ -26,18 +27,27 @@ pub const FOLLOWS: Requirement = Requirement::admin(&["write:follows"]);
 pub const CREDENTIALS: Requirement =
     Requirement::privilege(&["write:accounts"], Privilege::UsersManageCredentials);
 
-/// Removes HTML tags from a display name.
+/// Removes HTML tags from a display name. Only `<` followed by a letter, `/` or `!` and closed by
+/// `>` counts as a tag, so text like "I <3 cats" survives.
 pub fn strip_tags(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut in_tag = false;
-    for c in text.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let opens_tag = tail[1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        match (opens_tag, tail.find('>')) {
+            (true, Some(end)) => rest = &tail[end + 1..],
+            _ => {
+                out.push('<');
+                rest = &tail[1..];
+            }
         }
     }
+    out.push_str(rest);
     out
 }
 
@@ -109,178 +119,39 @@ async fn reload(state: &AppState, list: &[Account]) -> Result<Vec<Account>, AppE
     Ok(out)
 }
 
-/// The filters of `GET /users`.
-#[derive(Debug, Default, Clone)]
-pub struct UserFilter {
-    pub query: Option<String>,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub tags: Vec<String>,
-    pub actor_types: Vec<String>,
-    pub filters: Vec<String>,
-}
-
-impl UserFilter {
-    pub fn from_params(params: &Params) -> Result<UserFilter, AppError> {
-        let split = |list: Option<Vec<String>>| -> Vec<String> {
-            list.unwrap_or_default()
-                .iter()
-                .flat_map(|s| s.split(','))
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
-        };
-        Ok(UserFilter {
-            query: params.string("query")?.filter(|s| !s.is_empty()),
-            name: params.string("name")?.filter(|s| !s.is_empty()),
-            email: params.string("email")?.filter(|s| !s.is_empty()),
-            tags: params
-                .strings("tags")?
-                .unwrap_or_default()
-                .iter()
-                .map(|t| t.trim().to_lowercase())
-                .filter(|t| !t.is_empty())
-                .collect(),
-            actor_types: params.strings("actor_types")?.unwrap_or_default(),
-            filters: split(params.strings("filters")?),
-        })
-    }
-
-    /// The `WHERE` clause (fixed fragments; every value is a bind).
-    fn clause(&self, binds: &mut Vec<Bind>) -> String {
-        let mut parts = vec!["internal = $1".to_string()];
-        binds.push(Bind::Flag(false));
-        let mut push = |binds: &mut Vec<Bind>, value: Bind, fragment: &dyn Fn(usize) -> String| {
-            binds.push(value);
-            parts.push(fragment(binds.len()));
-        };
-        if let Some(q) = &self.query {
-            let pattern = format!("%{}%", like_escape(&q.to_lowercase()));
-            push(binds, Bind::Text(pattern), &|n| {
-                format!("nickname_lower LIKE ${n} ESCAPE '\\'")
-            });
-        }
-        if let Some(name) = &self.name {
-            let pattern = format!("%{}%", like_escape(&name.to_lowercase()));
-            push(binds, Bind::Text(pattern), &|n| {
-                format!("display_name_lower LIKE ${n} ESCAPE '\\'")
-            });
-        }
-        if let Some(email) = &self.email {
-            push(binds, Bind::Text(email.to_lowercase()), &|n| {
-                format!("email_lower = ${n}")
-            });
-        }
-        for filter in &self.filters {
-            let fragment = match filter.as_str() {
-                "local" => "local = $T",
-                "external" => "local = $F",
-                "active" => "deactivated = $F AND approval_pending = $F",
-                "deactivated" => "deactivated = $T",
-                "need_approval" => "approval_pending = $T",
-                "unconfirmed" => "confirmation_pending = $T",
-                "is_admin" => "is_admin = $T",
-                "is_moderator" => "is_moderator = $T",
-                _ => continue,
-            };
-            binds.push(Bind::Flag(true));
-            let t = binds.len();
-            binds.push(Bind::Flag(false));
-            let f = binds.len();
-            parts.push(
-                fragment
-                    .replace("$T", &format!("${t}"))
-                    .replace("$F", &format!("${f}")),
-            );
-        }
-        if !self.tags.is_empty() {
-            let slots: Vec<String> = self
-                .tags
-                .iter()
-                .map(|tag| {
-                    binds.push(Bind::Text(tag.clone()));
-                    format!("${}", binds.len())
-                })
-                .collect();
-            parts.push(format!(
-                "id IN (SELECT account_id FROM account_tags WHERE tag IN ({}))",
-                slots.join(", ")
-            ));
-        }
-        if !self.actor_types.is_empty() {
-            let slots: Vec<String> = self
-                .actor_types
-                .iter()
-                .map(|t| {
-                    binds.push(Bind::Text(t.clone()));
-                    format!("${}", binds.len())
-                })
-                .collect();
-            parts.push(format!("actor_type IN ({})", slots.join(", ")));
-        }
-        parts.join(" AND ")
-    }
-}
-
-/// Tags of many accounts at once.
-async fn attach_tags(db: &Db, list: &mut [Account]) -> Result<(), AppError> {
-    if list.is_empty() {
-        return Ok(());
-    }
-    let slots: Vec<String> = (1..=list.len()).map(|n| format!("${n}")).collect();
-    let sql = format!(
-        "SELECT account_id, tag FROM account_tags WHERE account_id IN ({}) ORDER BY account_id, position",
-        slots.join(", ")
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for account in list.iter() {
-        query = query.bind(account.id.clone());
-    }
-    for row in query.fetch_all(&db.pool).await? {
-        let id = row.text("account_id")?;
-        if let Some(account) = list.iter_mut().find(|a| a.id == id) {
-            account.tags.push(row.text("tag")?);
-        }
-    }
-    Ok(())
+/// The filters of `GET /users` from request parameters.
+pub fn filter_from_params(params: &Params) -> Result<AccountFilter, AppError> {
+    let split = |list: Option<Vec<String>>| -> Vec<String> {
+        list.unwrap_or_default()
+            .iter()
+            .flat_map(|s| s.split(','))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    Ok(AccountFilter {
+        query: params.string("query")?.filter(|s| !s.is_empty()),
+        name: params.string("name")?.filter(|s| !s.is_empty()),
+        email: params.string("email")?.filter(|s| !s.is_empty()),
+        tags: params
+            .strings("tags")?
+            .unwrap_or_default()
+            .iter()
+            .map(|t| t.trim().to_lowercase())
+            .filter(|t| !t.is_empty())
+            .collect(),
+        actor_types: params.strings("actor_types")?.unwrap_or_default(),
+        flags: split(params.strings("filters")?),
+    })
 }
 
 /// `GET /users`.
 pub async fn list(state: &AppState, caller: &Caller, params: &Params) -> Result<Value, AppError> {
     caller.authorize(&READ)?;
     let page = Page::from_params(params, 50, None)?;
-    let filter = UserFilter::from_params(params)?;
-    let mut binds = Vec::new();
-    let clause = filter.clause(&mut binds);
-
-    let mut count = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) AS n FROM accounts WHERE {clause}"
-    )));
-    for b in &binds {
-        count = b.bind(count);
-    }
-    let total = count.fetch_one(&state.db.pool).await?.int("n")?;
-
-    let sql = format!(
-        "SELECT {} FROM accounts WHERE {clause} ORDER BY nickname_lower, nickname, id LIMIT ${} OFFSET ${}",
-        accounts::COLUMNS,
-        binds.len() + 1,
-        binds.len() + 2
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in &binds {
-        query = b.bind(query);
-    }
-    let rows = query
-        .bind(page.page_size)
-        .bind(page.offset())
-        .fetch_all(&state.db.pool)
-        .await?;
-    let mut list = rows
-        .iter()
-        .map(accounts::from_row)
-        .collect::<Result<Vec<_>, _>>()?;
-    attach_tags(&state.db, &mut list).await?;
+    let filter = filter_from_params(params)?;
+    let total = account_list::count(&state.db, &filter).await?;
+    let list = account_list::page(&state.db, &filter, page.page_size, page.offset()).await?;
     let users: Vec<Value> = list.iter().map(|a| admin_user(state, a)).collect();
     Ok(json!({"users": users, "count": total, "page_size": page.page_size}))
 }
@@ -774,7 +645,9 @@ mod tests {
             strip_tags("<b>Bob</b> <i>the</i> builder"),
             "Bob the builder"
         );
-        assert_eq!(strip_tags("a < b"), "a ");
+        assert_eq!(strip_tags("a < b"), "a < b");
+        assert_eq!(strip_tags("I <3 cats <br/>"), "I <3 cats ");
+        assert_eq!(strip_tags("<unclosed"), "<unclosed");
         assert_eq!(strip_tags(""), "");
     }
 }

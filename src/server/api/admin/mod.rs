@@ -59,6 +59,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/users/{key}", get(users::show))
         .route(
+            "/users/{key}/credentials",
+            get(users::credentials).patch(users::update_credentials),
+        )
+        .route(
             "/users/{key}/toggle_activation",
             patch(users::toggle_activation),
         )

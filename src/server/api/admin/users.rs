@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use crate::error::AppError;
 use crate::server::api::request::ApiRequest;
 use crate::server::api::response::{no_content, ok, ApiResult};
-use crate::server::service::{user_lifecycle, users};
+use crate::server::service::{credentials, user_lifecycle, users};
 use crate::server::state::AppState;
 
 pub async fn list(State(state): State<AppState>, req: ApiRequest) -> ApiResult {
@@ -148,4 +148,20 @@ pub async fn create(State(state): State<AppState>, req: ApiRequest) -> ApiResult
 
 pub async fn delete(State(state): State<AppState>, req: ApiRequest) -> ApiResult {
     ok(user_lifecycle::delete(&state, &req.caller, &req.params).await?)
+}
+
+pub async fn credentials(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    req: ApiRequest,
+) -> ApiResult {
+    ok(credentials::show(&state, &req.caller, &key).await?)
+}
+
+pub async fn update_credentials(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    req: ApiRequest,
+) -> ApiResult {
+    ok(credentials::update(&state, &req.caller, &key, &req.params).await?)
 }

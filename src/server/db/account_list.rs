@@ -1,0 +1,236 @@
+//! The `GET /users` query (users.md §2), shaped for a million accounts (BENCHMARKS.md):
+//! boolean filters are literal fragments so the partial indexes of migration 0003 apply, pages are
+//! picked from the covering order index before whole rows are read, substring search of 3+ plain
+//! characters goes through the trigram index of the backend, and counts without text filters come
+//! from the trigger-maintained `account_counts`.
+
+use super::accounts::{self, Account};
+use super::{like_escape, Backend, Db, RowExt};
+use crate::error::AppError;
+
+/// The filters of a user list; every field is already validated.
+#[derive(Debug, Default, Clone)]
+pub struct AccountFilter {
+    pub query: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub tags: Vec<String>,
+    pub actor_types: Vec<String>,
+    /// Known filter names only (`local`, `external`, `active`, `deactivated`, `need_approval`,
+    /// `unconfirmed`, `is_admin`, `is_moderator`).
+    pub flags: Vec<String>,
+}
+
+/// A bound value.
+#[derive(Debug, Clone)]
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// The fixed SQL fragment of a flag filter (columns exist in `accounts` and `account_counts`).
+fn flag_fragment(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "local" => "local",
+        "external" => "NOT local",
+        "active" => "NOT deactivated AND NOT approval_pending",
+        "deactivated" => "deactivated",
+        "need_approval" => "approval_pending",
+        "unconfirmed" => "confirmation_pending",
+        "is_admin" => "is_admin",
+        "is_moderator" => "is_moderator",
+        _ => return None,
+    })
+}
+
+/// Whether a search term can use the trigram index: 3+ characters and no LIKE wildcards, which
+/// SQLite's FTS5 LIKE would otherwise interpret.
+fn trigram_ready(term: &str) -> bool {
+    term.chars().count() >= 3 && !term.contains(['%', '_', '\\'])
+}
+
+struct Where {
+    sql: String,
+    args: Vec<Arg>,
+    /// Only flags and actor types: the count can come from `account_counts`.
+    counts_table_ok: bool,
+}
+
+fn build(backend: Backend, f: &AccountFilter) -> Where {
+    let mut parts: Vec<String> = vec!["NOT internal".into()];
+    let mut args: Vec<Arg> = Vec::new();
+    let next = |args: &mut Vec<Arg>, value: Arg| {
+        args.push(value);
+        format!("${}", args.len())
+    };
+    for name in &f.flags {
+        if let Some(fragment) = flag_fragment(name) {
+            parts.push(fragment.to_string());
+        }
+    }
+    if !f.actor_types.is_empty() {
+        let slots: Vec<String> = f
+            .actor_types
+            .iter()
+            .map(|t| next(&mut args, Arg::Text(t.clone())))
+            .collect();
+        parts.push(format!("actor_type IN ({})", slots.join(", ")));
+    }
+    let counts_table_ok =
+        f.query.is_none() && f.name.is_none() && f.email.is_none() && f.tags.is_empty();
+    for (term, column) in [
+        (&f.query, "nickname_lower"),
+        (&f.name, "display_name_lower"),
+    ] {
+        let Some(term) = term else { continue };
+        let lower = term.to_lowercase();
+        if backend == Backend::Sqlite && trigram_ready(&lower) {
+            let slot = next(&mut args, Arg::Text(format!("%{lower}%")));
+            parts.push(format!(
+                "seq IN (SELECT rowid FROM accounts_search WHERE {column} LIKE {slot})"
+            ));
+        } else {
+            let slot = next(&mut args, Arg::Text(format!("%{}%", like_escape(&lower))));
+            parts.push(format!("{column} LIKE {slot} ESCAPE '\\'"));
+        }
+    }
+    if let Some(email) = &f.email {
+        let slot = next(&mut args, Arg::Text(email.to_lowercase()));
+        parts.push(format!("email_lower = {slot}"));
+    }
+    if !f.tags.is_empty() {
+        let slots: Vec<String> = f
+            .tags
+            .iter()
+            .map(|t| next(&mut args, Arg::Text(t.clone())))
+            .collect();
+        parts.push(format!(
+            "id IN (SELECT account_id FROM account_tags WHERE tag IN ({}))",
+            slots.join(", ")
+        ));
+    }
+    Where {
+        sql: parts.join(" AND "),
+        args,
+        counts_table_ok,
+    }
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+fn bind_all<'q>(mut query: AnyQuery<'q>, args: &[Arg]) -> AnyQuery<'q> {
+    for arg in args {
+        query = match arg {
+            Arg::Text(t) => query.bind(t.clone()),
+            Arg::Int(i) => query.bind(*i),
+        };
+    }
+    query
+}
+
+/// How many accounts match `filter`.
+pub async fn count(db: &Db, filter: &AccountFilter) -> Result<i64, AppError> {
+    let w = build(db.backend, filter);
+    let sql = if w.counts_table_ok {
+        format!(
+            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM account_counts WHERE {}",
+            w.sql
+        )
+    } else {
+        format!("SELECT COUNT(*) AS n FROM accounts WHERE {}", w.sql)
+    };
+    let row = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &w.args)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(row.int("n")?)
+}
+
+/// One page of matching accounts in list order (lowercase nickname, nickname bytes, id).
+pub async fn page(
+    db: &Db,
+    filter: &AccountFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Account>, AppError> {
+    let mut w = build(db.backend, filter);
+    w.args.push(Arg::Int(limit));
+    let limit_slot = w.args.len();
+    w.args.push(Arg::Int(offset));
+    let offset_slot = w.args.len();
+    // The inner query walks only the (covering) order index; whole rows are read for the page alone.
+    let sql = format!(
+        "SELECT {cols} FROM accounts WHERE id IN (
+           SELECT id FROM accounts WHERE {filter} ORDER BY nickname_lower, nickname, id LIMIT ${limit_slot} OFFSET ${offset_slot})
+         ORDER BY nickname_lower, nickname, id",
+        cols = accounts::COLUMNS,
+        filter = w.sql,
+    );
+    let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &w.args)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut list = rows
+        .iter()
+        .map(accounts::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    accounts::attach_tags(db, &mut list).await?;
+    Ok(list)
+}
+
+/// The page query as text with its arguments, for `EXPLAIN` in the benchmark.
+pub fn explain_sql(backend: Backend, filter: &AccountFilter) -> (String, Vec<String>) {
+    let w = build(backend, filter);
+    let sql = format!(
+        "SELECT id FROM accounts WHERE {} ORDER BY nickname_lower, nickname, id LIMIT 50",
+        w.sql
+    );
+    let args = w
+        .args
+        .iter()
+        .map(|a| match a {
+            Arg::Text(t) => t.clone(),
+            Arg::Int(i) => i.to_string(),
+        })
+        .collect();
+    (sql, args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_or_wildcard_terms_skip_the_trigram_index() {
+        assert!(trigram_ready("ali"));
+        assert!(!trigram_ready("al"));
+        assert!(!trigram_ready("a_b"));
+        let f = AccountFilter {
+            query: Some("AL".into()),
+            flags: vec!["is_admin".into(), "bogus".into()],
+            ..Default::default()
+        };
+        let w = build(Backend::Sqlite, &f);
+        assert_eq!(
+            w.sql,
+            "NOT internal AND is_admin AND nickname_lower LIKE $1 ESCAPE '\\'"
+        );
+        assert!(!w.counts_table_ok);
+        let f = AccountFilter {
+            query: Some("alice".into()),
+            ..Default::default()
+        };
+        assert!(build(Backend::Sqlite, &f).sql.contains("accounts_search"));
+        assert!(!build(Backend::Postgres, &f).sql.contains("accounts_search"));
+    }
+
+    #[test]
+    fn flag_only_filters_count_from_the_counters() {
+        let f = AccountFilter {
+            flags: vec!["local".into(), "active".into()],
+            actor_types: vec!["Person".into()],
+            ..Default::default()
+        };
+        let w = build(Backend::Postgres, &f);
+        assert!(w.counts_table_ok);
+        assert_eq!(w.sql, "NOT internal AND local AND NOT deactivated AND NOT approval_pending AND actor_type IN ($1)");
+    }
+}
