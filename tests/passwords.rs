@@ -398,6 +398,21 @@ async fn confirm_email_confirms_and_logs(app: TestApp) {
         (status, &body["error"]),
         (StatusCode::BAD_REQUEST, &json!("Missing field: nicknames."))
     );
+    let (status, body) = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&token),
+            Some(json!({"nicknames": []})),
+        )
+        .await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::BAD_REQUEST,
+            json!({"error": "nicknames can't be blank"})
+        )
+    );
     let (status, _) = app
         .call(
             Method::PATCH,
