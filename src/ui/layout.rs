@@ -21,7 +21,13 @@ pub fn AdminLayout() -> impl IntoView {
                 match session.await {
                     Ok(Some(info)) => view! { <Frame info/> }.into_any(),
                     Ok(None) => {
-                        let here = location.pathname.get_untracked() + &location.search.get_untracked();
+                        // The router's `search` has no leading `?`.
+                        let search = location.search.get_untracked();
+                        let here = if search.is_empty() {
+                            location.pathname.get_untracked()
+                        } else {
+                            format!("{}?{}", location.pathname.get_untracked(), search.trim_start_matches('?'))
+                        };
                         let target = format!("/admin/login?next={}", urlencode(&here));
                         view! { <Redirect path=target/> }.into_any()
                     }
