@@ -18,10 +18,13 @@ pub mod server;
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-        console_error_panic_hook::set_once();
-        leptos::mount::hydrate_body(app::App);
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
     // Only reached when hydration did not panic: tests wait for this marker.
-    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
         let _ = body.set_attribute("data-hydrated", "true");
     }
 }

@@ -153,6 +153,7 @@ impl Application {
                 },
             )
             .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+            .layer(middleware::from_fn(api::middleware::refuse_nul_paths))
             .layer(middleware::from_fn(api::middleware::api_conventions))
             .with_state(state)
     }

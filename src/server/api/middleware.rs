@@ -35,6 +35,16 @@ pub fn trim_trailing_slash(mut req: Request) -> Request {
     req
 }
 
+/// A path whose decoded form holds a NUL byte names nothing steward stores (no database keeps NUL
+/// in text): answer 404 before any handler passes it to storage.
+pub async fn refuse_nul_paths(req: Request, next: Next) -> Response {
+    let decoded = percent_encoding::percent_decode_str(req.uri().path()).collect::<Vec<u8>>();
+    if decoded.contains(&0) {
+        return AppError::NotFound.into_response();
+    }
+    next.run(req).await
+}
+
 /// CORS for public API paths (any origin, no credentials), preflight answered with 204, and the
 /// JSON 404 for unsupported methods on API paths.
 pub async fn api_conventions(req: Request, next: Next) -> Response {
