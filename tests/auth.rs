@@ -342,22 +342,7 @@ async fn failed_passwords_are_rate_limited(app: TestApp) {
 
 async fn csrf_is_required_for_unsafe_cookie_requests(app: TestApp) {
     app.user("root", "pw-root", true, false).await;
-    let resp = app
-        .client
-        .post(app.url("/api/steward/session"))
-        .json(&json!({"username": "root", "password": "pw-root"}))
-        .send()
-        .await
-        .expect("login");
-    let cookie = resp.headers()["set-cookie"]
-        .to_str()
-        .unwrap_or_default()
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let body: serde_json::Value = resp.json().await.expect("json");
-    let csrf = body["csrf_token"].as_str().unwrap_or_default().to_string();
+    let (cookie, csrf) = app.panel_login("root", "pw-root").await;
 
     let resolve = |method: Method, csrf: Option<String>| {
         let state = app.state.clone();
@@ -414,20 +399,7 @@ async fn csrf_is_required_for_unsafe_cookie_requests(app: TestApp) {
 async fn password_change_ends_sessions_and_tokens(app: TestApp) {
     app.user("root", "pw-root", true, false).await;
     let token = app.token("root", "pw-root", "admin").await;
-    let resp = app
-        .client
-        .post(app.url("/api/steward/session"))
-        .json(&json!({"username": "root", "password": "pw-root"}))
-        .send()
-        .await
-        .expect("login");
-    let cookie = resp.headers()["set-cookie"]
-        .to_str()
-        .unwrap_or_default()
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let (cookie, _) = app.panel_login("root", "pw-root").await;
     let changes = steward::server::service::accounts::UserChanges {
         password: Some("new-pw".into()),
         ..Default::default()

@@ -685,27 +685,7 @@ async fn nul_characters_and_wrong_types_are_4xx(app: TestApp) {
 
 async fn signed_in_people_continue_and_trusted_apps_skip_consent(app: TestApp) {
     app.user("root", "pw-root", true, false).await;
-    let resp = app
-        .client
-        .post(app.url("/api/steward/session"))
-        .json(&json!({"username": "root", "password": "pw-root"}))
-        .send()
-        .await
-        .expect("login");
-    let cookie = resp.headers()["set-cookie"]
-        .to_str()
-        .unwrap_or_default()
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let csrf = resp
-        .json::<serde_json::Value>()
-        .await
-        .unwrap_or(json!(null))["csrf_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let (cookie, csrf) = app.panel_login("root", "pw-root").await;
     let (id, _) = app.app("read").await;
     let url = format!("/oauth/authorize?response_type=code&client_id={id}&redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob");
     let html = app

@@ -257,6 +257,30 @@ impl TestApp {
             .expect("insert config");
     }
 
+    /// Logs in to the panel; returns the `steward_session=…` cookie pair and the CSRF token.
+    pub async fn panel_login(&self, nickname: &str, password: &str) -> (String, String) {
+        let resp = self
+            .client
+            .post(self.url("/api/steward/session"))
+            .json(&json!({"username": nickname, "password": password}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(resp.status(), StatusCode::OK, "panel login of {nickname}");
+        let cookie = resp.headers()["set-cookie"]
+            .to_str()
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let body: Value = resp.json().await.expect("json");
+        (
+            cookie,
+            body["csrf_token"].as_str().unwrap_or_default().to_string(),
+        )
+    }
+
     /// Registers an app with `scopes` and returns `(client_id, client_secret)`.
     pub async fn app(&self, scopes: &str) -> (String, String) {
         let (status, body) = self
