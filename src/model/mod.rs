@@ -3,4 +3,6 @@
 
 pub mod dashboard;
 pub mod instance;
+pub mod query;
 pub mod session;
+pub mod users;

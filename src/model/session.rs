@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The signed-in staff member, as the panel needs it for every screen.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionInfo {
     pub account_id: String,
     pub nickname: String,

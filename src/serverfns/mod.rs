@@ -2,7 +2,10 @@
 //! over the same service layer the REST API uses; authorisation happens there.
 
 pub mod dashboard;
+pub mod flash;
+pub mod invites;
 pub mod session;
+pub mod users;
 
 /// Shared glue for server functions (server only).
 #[cfg(feature = "ssr")]

@@ -7,6 +7,7 @@ pub mod instance;
 pub mod media;
 pub mod middleware;
 pub mod oauth;
+pub mod panel_forms;
 pub mod params;
 pub mod passwords;
 pub mod registration;
@@ -60,7 +61,17 @@ pub fn router() -> Router<AppState> {
             get(passwords::confirm_email),
         )
         .route("/admin/login", post(session::login_form))
-        .route("/admin/logout", post(session::logout_form));
+        .route("/admin/logout", post(session::logout_form))
+        // The panel's form posts (work without JavaScript).
+        .route("/admin/users/action", post(panel_forms::users_action))
+        .route("/admin/users/create", post(panel_forms::create_users))
+        .route(
+            "/admin/users/{id}/credentials",
+            post(panel_forms::update_credentials),
+        )
+        .route("/admin/invites/create", post(panel_forms::create_invite))
+        .route("/admin/invites/revoke", post(panel_forms::revoke_invite))
+        .route("/admin/invites/email", post(panel_forms::email_invite));
     for prefix in admin::PREFIXES {
         router = router.nest(prefix, admin::router().fallback(middleware::api_not_found));
     }
