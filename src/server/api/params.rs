@@ -39,16 +39,18 @@ impl Params {
         if let Some(query) = query {
             params.merge(parse_form(query.as_bytes()));
         }
-        let content_type = headers
+        let raw_content_type = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
+            .unwrap_or("");
+        let content_type = raw_content_type.to_ascii_lowercase();
         if body.is_empty() {
             return Ok(params);
         }
         if content_type.starts_with("multipart/form-data") {
-            let (map, files) = parse_multipart(&content_type, body).await?;
+            // The boundary is case-sensitive (browsers use mixed case): parse it from the header
+            // as sent.
+            let (map, files) = parse_multipart(raw_content_type, body).await?;
             params.merge(map);
             params.files = files;
         } else if content_type.starts_with("application/x-www-form-urlencoded") {
@@ -382,6 +384,22 @@ mod tests {
                 "a": "1 2", "b": ["x", "y"], "c": "%ZZ", "users": {"0": {"nickname": "al@ice"}}, "d": ["1", "2"]
             })
         );
+    }
+
+    #[tokio::test]
+    async fn multipart_boundaries_keep_their_case() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            "multipart/form-data; boundary=----WebKitFormBoundaryAbC"
+                .parse()
+                .expect("header"),
+        );
+        let body = "------WebKitFormBoundaryAbC\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n------WebKitFormBoundaryAbC--\r\n";
+        let params = Params::parse(None, &headers, Bytes::from(body))
+            .await
+            .expect("parsed");
+        assert_eq!(params.map.get("a"), Some(&json!("x")));
     }
 
     #[test]
