@@ -46,7 +46,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/steward.css"/>
         <Title formatter=|text: String| if text.is_empty() { "steward".to_string() } else { format!("{text} · steward") }/>
-        
+
         <Router>
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/") view=LandingPage ssr=SsrMode::Async/>
