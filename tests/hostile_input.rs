@@ -194,7 +194,8 @@ async fn no_input_makes_a_server_error(app: TestApp) {
                     .await;
                 assert!(
                     status.as_u16() < 500,
-                    "{method} {path} with {body} -> {status} {resp}"
+                    "{method} {path} with {} -> {status} {resp}",
+                    short(body)
                 );
             }
         }
@@ -205,7 +206,8 @@ async fn no_input_makes_a_server_error(app: TestApp) {
                 .await;
             assert!(
                 status.as_u16() < 500,
-                "{method} {path} with {body} -> {status} {resp}"
+                "{method} {path} with {} -> {status} {resp}",
+                short(body)
             );
             // The same values as a query string and as a form.
             let query: Vec<(String, String)> = body
@@ -253,17 +255,7 @@ async fn no_input_makes_a_server_error(app: TestApp) {
         }
     }
     // The admin account survived all of it.
-    let (status, body) = app.get(&format!("{P}/users/root"), Some(&token)).await;
-    let row = sqlx::query("SELECT deactivated, password_reset_pending, approval_pending, confirmation_pending, is_admin FROM accounts WHERE nickname = 'root'").fetch_one(&app.state.db.pool).await.unwrap();
-    use steward::server::db::RowExt;
-    eprintln!(
-        "root: deact={} reset={} appr={} conf={} admin={} body={body}",
-        row.flag("deactivated").unwrap(),
-        row.flag("password_reset_pending").unwrap(),
-        row.flag("approval_pending").unwrap(),
-        row.flag("confirmation_pending").unwrap(),
-        row.flag("is_admin").unwrap()
-    );
+    let (status, _) = app.get(&format!("{P}/users/root"), Some(&token)).await;
     assert_eq!(status, StatusCode::OK);
 }
 
