@@ -26,6 +26,14 @@ pub struct TestApp {
     pub backend: Backend,
 }
 
+impl Drop for TestApp {
+    /// Removes the test's scratch folder (SQLite file, mailbox, media); the server task may still
+    /// hold the file open, which Unix allows.
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// Runs each named async test `fn(TestApp)` on SQLite and on PostgreSQL.
 #[macro_export]
 macro_rules! backend_tests {
