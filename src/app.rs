@@ -7,12 +7,19 @@ use leptos_router::{path, SsrMode};
 
 use crate::ui::layout::AdminLayout;
 use crate::ui::pages::dashboard::DashboardPage;
+use crate::ui::pages::invites::InvitesPage;
 use crate::ui::pages::landing::LandingPage;
 use crate::ui::pages::login::LoginPage;
 use crate::ui::pages::not_found::NotFoundPage;
+use crate::ui::pages::user::UserPage;
+use crate::ui::pages::user_confirm::ConfirmUserActionPage;
+use crate::ui::pages::users::UsersPage;
+use crate::ui::pages::users_new::NewUsersPage;
 
 /// Applies the stored theme choice before the first paint, so a dark choice never flashes light.
-const THEME_SCRIPT: &str = "try{var t=localStorage.getItem('steward-theme');if(t==='light'||t==='dark'){document.documentElement.dataset.theme=t}}catch(e){}";
+/// It also marks the document with `js`, so controls that need JavaScript (`.js-only`) show and
+/// their no-JavaScript stand-ins (`.no-js-only`) hide before the first paint.
+const THEME_SCRIPT: &str = "document.documentElement.classList.add('js');try{var t=localStorage.getItem('steward-theme');if(t==='light'||t==='dark'){document.documentElement.dataset.theme=t}}catch(e){}";
 
 /// The HTML document every page is rendered into.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -53,6 +60,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/login") view=LoginPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/admin") view=AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/users/new") view=NewUsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/users/confirm") view=ConfirmUserActionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/users/:id") view=UserPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invites") view=InvitesPage ssr=SsrMode::Async/>
                     <Route path=path!("/*any") view=NotFoundPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>

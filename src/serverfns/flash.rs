@@ -10,18 +10,23 @@ use crate::model::users::Flash;
 #[server(prefix = "/api/steward/fn", endpoint = "flash")]
 pub async fn take_flash(path: String) -> Result<Option<Flash>, PanelError> {
     use crate::server::api::panel_forms::{clear_flash_cookie, read_flash};
-    let (state, caller) = super::door::caller(None).await?;
-    if caller.account.is_none() {
-        return Ok(None);
-    }
+    use crate::server::auth::Caller;
+    // Everything from the request context is taken before the first real await: during server
+    // rendering the context may be gone once the future resumes.
+    let state = super::door::state()?;
     let headers = super::door::headers().await?;
+    let response = use_context::<leptos_axum::ResponseOptions>();
     let Some(found) = read_flash(&headers) else {
         return Ok(None);
     };
     if found.path != path {
         return Ok(None);
     }
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+    let caller = Caller::from_session(&state, &headers, None).await?;
+    if caller.account.is_none() {
+        return Ok(None);
+    }
+    if let Some(response) = response {
         if let Ok(value) = clear_flash_cookie(&state).parse() {
             response.append_header(axum::http::header::SET_COOKIE, value);
         }

@@ -2,6 +2,7 @@
 //! credentials form's data. Writes go through the plain HTML forms of `server::api::panel_forms`.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 use crate::error::PanelError;
 use crate::model::users::{AdminUser, Credentials, UserListQuery, UsersOverview, UsersPage};
@@ -14,8 +15,9 @@ fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result
     })
 }
 
-/// `GET /users` with the list's filters and paging (needs `users_read`).
-#[server(prefix = "/api/steward/fn", endpoint = "users_list")]
+/// `GET /users` with the list's filters and paging (needs `users_read`). The query travels as JSON:
+/// its lists may be empty, which form encoding can't say.
+#[server(prefix = "/api/steward/fn", endpoint = "users_list", input = Json)]
 pub async fn list_users(query: UserListQuery) -> Result<UsersPage, PanelError> {
     use crate::server::api::params::Params;
     let (state, caller) = super::door::caller(None).await?;

@@ -8,6 +8,7 @@ use crate::model::session::SessionInfo;
 use crate::serverfns::session::get_session;
 use crate::ui::components::icons::Icon;
 use crate::ui::components::theme::ThemeToggle;
+use crate::ui::components::toasts::Toasts;
 
 /// Everything under `/admin/` except the login page. Signed-out visitors go to the login page and
 /// come back to where they were afterwards.
@@ -38,6 +39,11 @@ pub fn AdminLayout() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The signed-in session of the panel frame (every page under `/admin/` renders inside it).
+pub fn use_session() -> SessionInfo {
+    use_context::<SessionInfo>().unwrap_or_default()
 }
 
 /// Percent-encodes a query value.
@@ -83,6 +89,8 @@ fn Frame(info: SessionInfo) -> impl IntoView {
     let instance_name = info.instance_name.clone();
     let nickname = info.nickname.clone();
     let role = info.role_label();
+    let can_users = info.can("users_read");
+    let can_invites = info.can("users_manage_invites");
     view! {
         <div class="shell" class:nav-open=move || nav_open.get()>
             <a class="skip-link" href="#content">"Skip to content"</a>
@@ -119,9 +127,16 @@ fn Frame(info: SessionInfo) -> impl IntoView {
             <nav class="sidebar" aria-label="Sections">
                 <ul>
                     <li><A href="/admin/" exact=true><Icon name="dashboard"/>" Dashboard"</A></li>
+                    {can_users.then(|| view! {
+                        <li><A href="/admin/users"><Icon name="users"/>" Users"</A></li>
+                    })}
+                    {can_invites.then(|| view! {
+                        <li><A href="/admin/invites"><Icon name="invite"/>" Invites"</A></li>
+                    })}
                 </ul>
             </nav>
             <main id="content" class="content" tabindex="-1">
+                <Toasts/>
                 <Outlet/>
             </main>
         </div>

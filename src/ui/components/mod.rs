@@ -1,5 +1,10 @@
 //! Building blocks shared by screens.
 
+pub mod badges;
+pub mod copy;
 pub mod icons;
+pub mod load_error;
+pub mod pager;
 pub mod sparkline;
 pub mod theme;
+pub mod toasts;

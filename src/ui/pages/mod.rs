@@ -1,6 +1,11 @@
 //! One module per screen.
 
 pub mod dashboard;
+pub mod invites;
 pub mod landing;
 pub mod login;
 pub mod not_found;
+pub mod user;
+pub mod user_confirm;
+pub mod users;
+pub mod users_new;
