@@ -1,4 +1,4 @@
-import { expect, test, ADMIN, isHydrated, login, settle } from './helpers';
+import { expect, test, ADMIN, MODERATOR, isHydrated, login, settle } from './helpers';
 import { accountId, createAccounts, passwordWorks, screenshots, uniqueNick, VIEWPORTS } from './accounts';
 import type { Page, TestInfo } from '@playwright/test';
 
@@ -325,6 +325,23 @@ test('deleting more than five users asks to type the number', async ({ page }, t
   await page.getByLabel('Type 6 to confirm').fill('6');
   await page.getByRole('button', { name: 'Delete 6 users' }).click();
   await expect(notice(page)).toContainText('Deleted 6 users.');
+});
+
+test('a moderator sees the list but only the actions their privileges allow', async ({ page }, testInfo) => {
+  await login(page, testInfo, MODERATOR);
+  const nav = page.getByRole('navigation', { name: 'Sections' });
+  await expect(nav.getByRole('link', { name: /^Users/ })).toBeVisible();
+  // The demo moderator lacks users_manage_invites.
+  await expect(nav.getByRole('link', { name: 'Invites' })).toHaveCount(0);
+  await openUsers(page, testInfo);
+  await expect(table(page).getByRole('row').nth(1)).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Create users' })).toHaveCount(0);
+  await expect(page.getByRole('checkbox', { name: /^Select @/ })).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Bulk actions' })).toHaveCount(0);
+  await openUser(page, testInfo, ADMIN.nick);
+  await expect(page.getByRole('region', { name: 'Account actions' })).toContainText("Your role can't change this account.");
+  await expect(page.getByRole('region', { name: 'Roles' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Credentials' })).toHaveCount(0);
 });
 
 for (const { label, width, height } of VIEWPORTS) {

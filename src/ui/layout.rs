@@ -60,7 +60,7 @@ pub fn urlencode(value: &str) -> String {
 }
 
 /// Closes the `<details>` a keyboard event happened in and focuses its summary.
-fn close_details(ev: &leptos::ev::KeyboardEvent) {
+pub fn close_details(ev: &leptos::ev::KeyboardEvent) {
     #[cfg(feature = "hydrate")]
     {
         use leptos::wasm_bindgen::JsCast;
@@ -78,6 +78,34 @@ fn close_details(ev: &leptos::ev::KeyboardEvent) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = ev;
+}
+
+/// Escape closes the menu (a `<details>`) it was pressed in (ui.md §5).
+pub fn escape_closes(ev: leptos::ev::KeyboardEvent) {
+    if ev.key() == "Escape" {
+        close_details(&ev);
+    }
+}
+
+/// The number of accounts awaiting approval, beside the Users link (ui.md §3).
+#[component]
+fn PendingCount() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| crate::serverfns::users::get_users_overview());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                overview.await.ok().filter(|o| o.pending_approval > 0).map(|o| {
+                    let n = o.pending_approval;
+                    view! {
+                        <span class="count" title="Pending approval">
+                            <span aria-hidden="true">{n}</span>
+                            <span class="sr-only">{format!(", {n} pending approval")}</span>
+                        </span>
+                    }
+                })
+            })}
+        </Suspense>
+    }
 }
 
 #[component]
@@ -128,7 +156,7 @@ fn Frame(info: SessionInfo) -> impl IntoView {
                 <ul>
                     <li><A href="/admin/" exact=true><Icon name="dashboard"/>" Dashboard"</A></li>
                     {can_users.then(|| view! {
-                        <li><A href="/admin/users"><Icon name="users"/>" Users"</A></li>
+                        <li><A href="/admin/users"><Icon name="users"/>" Users"<PendingCount/></A></li>
                     })}
                     {can_invites.then(|| view! {
                         <li><A href="/admin/invites"><Icon name="invite"/>" Invites"</A></li>

@@ -239,6 +239,7 @@ fn Actions(user: AdminUser, mailer: bool, is_self: bool, session: SessionInfo) -
             })
             .collect_view()
     };
+    let any_account_action = account.iter().any(|a| can(*a));
     let account_buttons = buttons(account);
     let mut roles: Vec<UserAction> = Vec::new();
     if user.roles.admin {
@@ -282,6 +283,9 @@ fn Actions(user: AdminUser, mailer: bool, is_self: bool, session: SessionInfo) -
             <section class="card" aria-labelledby="actions-title">
                 <h2 id="actions-title">"Account actions"</h2>
                 <div class="action-buttons">{account_buttons}</div>
+                {(!any_account_action).then(|| view! {
+                    <p class="hint">"Your role can't change this account."</p>
+                })}
                 {is_self.then(|| view! {
                     <p class="hint">"This is your own account: you can't deactivate or delete it, or revoke your own admin role."</p>
                 })}

@@ -23,7 +23,7 @@ use crate::ui::components::copy::CopyButton;
 use crate::ui::components::icons::Icon;
 use crate::ui::components::load_error::LoadError;
 use crate::ui::components::pager::Pager;
-use crate::ui::layout::use_session;
+use crate::ui::layout::{escape_closes, use_session};
 
 /// The user page of an account.
 pub fn user_href(id: &str) -> String {
@@ -304,6 +304,10 @@ fn UsersTable(page: Page, facts: UsersOverview, query: UserListQuery) -> impl In
         if here.contains('?') { "&" } else { "?" }
     );
     let pending_view = view_kind == UserView::Pending;
+    // Without any bulk action there is nothing to select for.
+    let selectable = UserAction::ALL
+        .into_iter()
+        .any(|a| a.need().met_by(&session));
     let caption = format!(
         "{} accounts, view {}, page {page_no}",
         count,
@@ -314,7 +318,7 @@ fn UsersTable(page: Page, facts: UsersOverview, query: UserListQuery) -> impl In
         .into_iter()
         .map(|user| {
             view! {
-                <UserRow user selected preselect pending_view now_ms=facts.now_ms
+                <UserRow user selected preselect pending_view selectable now_ms=facts.now_ms
                     session=session.clone()/>
             }
         })
@@ -326,7 +330,7 @@ fn UsersTable(page: Page, facts: UsersOverview, query: UserListQuery) -> impl In
             <button type="submit" class="sr-only" disabled tabindex="-1" aria-hidden="true"></button>
             <input type="hidden" name="csrf" value=session.csrf_token.clone()/>
             <input type="hidden" name="back" value=here.clone()/>
-            <p class="table-tools">
+            <p class="table-tools" hidden=!selectable>
                 <span class="no-js-only">
                     <a href=select_all_href>"Select all on this page"</a>
                     {preselect.then(|| view! { " · " <a href=here.clone()>"Clear selection"</a> })}
@@ -338,14 +342,16 @@ fn UsersTable(page: Page, facts: UsersOverview, query: UserListQuery) -> impl In
                 </label>
             </p>
             <div class="table-wrap">
-                <table class="data-table users-table">
+                <table class="data-table users-table" class:selectable=selectable>
                     <caption class="sr-only">{caption}</caption>
                     <thead>
                         <tr>
-                            <th scope="col" class="col-select">
-                                <input type="checkbox" class="js-only" aria-label="Select all users on this page"
-                                    prop:checked=all_selected on:change=select_all/>
-                            </th>
+                            {selectable.then(|| view! {
+                                <th scope="col" class="col-select">
+                                    <input type="checkbox" class="js-only" aria-label="Select all users on this page"
+                                        prop:checked=all_selected on:change=select_all/>
+                                </th>
+                            })}
                             <th scope="col">"Account"</th>
                             <th scope="col">"ID"</th>
                             <th scope="col">"Origin"</th>
@@ -373,6 +379,7 @@ fn UserRow(
     selected: RwSignal<Vec<String>>,
     preselect: bool,
     pending_view: bool,
+    selectable: bool,
     now_ms: i64,
     session: SessionInfo,
 ) -> impl IntoView {
@@ -437,11 +444,13 @@ fn UserRow(
     let avatar_alt = format!("avatar of @{nick}");
     view! {
         <tr class:selected=row_checked>
-            <td class="col-select">
-                <input type="checkbox" name="nicknames" value=nick.clone()
-                    aria-label=format!("Select @{nick}") checked=preselect
-                    prop:checked=checked on:change=on_change/>
-            </td>
+            {selectable.then(|| view! {
+                <td class="col-select">
+                    <input type="checkbox" name="nicknames" value=nick.clone()
+                        aria-label=format!("Select @{nick}") checked=preselect
+                        prop:checked=checked on:change=on_change/>
+                </td>
+            })}
             <td class="col-account" data-label="Account">
                 <div class="account-cell">
                     <img class="avatar" src=user.avatar.clone() alt=avatar_alt width="32" height="32" loading="lazy"/>
@@ -478,7 +487,7 @@ fn UserRow(
                 </td>
             })}
             <td class="col-actions">
-                <details class="row-menu">
+                <details class="row-menu" on:keydown=escape_closes>
                     <summary aria-label=format!("Actions for @{nick}")><Icon name="more"/></summary>
                     <div class="menu" role="group" aria-label=format!("Actions for @{nick}")>
                         <a class="menu-item" href=href>"Open user page"</a>
@@ -540,7 +549,7 @@ fn BulkBar(
     });
     let more_menu = (!more.is_empty()).then(|| {
         view! {
-            <details class="bulk-more">
+            <details class="bulk-more" on:keydown=escape_closes>
                 <summary class="button">"More actions"</summary>
                 <div class="menu" role="group" aria-label="More actions">
                     {more.into_iter().map(|action| view! {
