@@ -107,12 +107,12 @@ test('signing in after being sent to the login page returns to where you were', 
 });
 
 test('the next parameter sends you to the page you asked for', async ({ page }, testInfo) => {
-  await page.goto('/admin/somewhere-else?tab=1');
+  await page.goto('/admin/users?view=remote');
   await expect(page).toHaveURL(/\/admin\/login\?next=/);
-  expect(new URL(page.url()).searchParams.get('next')).toBe('/admin/somewhere-else?tab=1');
+  expect(new URL(page.url()).searchParams.get('next')).toBe('/admin/users?view=remote');
   await settle(page, testInfo);
   await submitCredentials(page, ADMIN.nick, ADMIN.password);
-  await expect(page).toHaveURL(/\/admin\/somewhere-else\?tab=1$/);
+  await expect(page).toHaveURL(/\/admin\/users\?view=remote$/);
 });
 
 test('next never leads off the site', async ({ page }, testInfo) => {
