@@ -21,6 +21,9 @@ use crate::ui::components::load_error::LoadError;
 use crate::ui::layout::use_session;
 use crate::ui::pages::users::user_href;
 
+/// The credentials of the page's account, loaded only on the Credentials tab.
+type CredentialsResource = Resource<Result<Option<Credentials>, crate::error::PanelError>>;
+
 #[component]
 pub fn UserPage() -> impl IntoView {
     let params = use_params_map();
@@ -30,6 +33,19 @@ pub fn UserPage() -> impl IntoView {
     let user = Resource::new(move || id.get(), get_user);
     let overview = Resource::new(|| (), |_| get_users_overview());
     let flash = Resource::new(move || location.pathname.get(), take_flash);
+    // Every resource of the page is created here, in render order: resources created later inside
+    // a `Suspend` get ids that depend on timing, and hydration matches resources by id.
+    let can_credentials = use_session().can("users_manage_credentials");
+    let credentials = Resource::new(
+        move || (id.get(), can_credentials && tab.get() == "credentials"),
+        |(id, wanted)| async move {
+            if wanted {
+                get_credentials(id).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <div class="card skeleton"></div> }>
             {move || Suspend::new(async move {
@@ -37,7 +53,7 @@ pub fn UserPage() -> impl IntoView {
                 let mailer = overview.await.map(|o| (o.mailer_enabled, o.now_ms)).unwrap_or((false, 0));
                 let flash = flash.await.ok().flatten();
                 match found {
-                    Ok(user) => view! { <UserView user mailer=mailer.0 now_ms=mailer.1 flash tab/> }.into_any(),
+                    Ok(user) => view! { <UserView user mailer=mailer.0 now_ms=mailer.1 flash tab credentials/> }.into_any(),
                     Err(error) => view! {
                         <Title text="User"/>
                         <h1>"User"</h1>
@@ -82,6 +98,7 @@ fn UserView(
     now_ms: i64,
     flash: Option<Flash>,
     tab: Memo<String>,
+    credentials: CredentialsResource,
 ) -> impl IntoView {
     let session = use_session();
     let page = user_href(&user.id);
@@ -121,7 +138,7 @@ fn UserView(
         })}
         {move || {
             if on_credentials() {
-                view! { <CredentialsTab user=body_user.clone() refused=credential_errors.clone()/> }.into_any()
+                view! { <CredentialsTab user=body_user.clone() refused=credential_errors.clone() data=credentials/> }.into_any()
             } else {
                 view! { <Actions user=body_user.clone() mailer is_self session=session_for_body.clone()/> }.into_any()
             }
@@ -367,9 +384,11 @@ struct RefusedSave {
 /// `/admin/users/:id/credentials`. Field errors of a refused save stand beside their fields, with
 /// what was typed.
 #[component]
-fn CredentialsTab(user: AdminUser, refused: Option<RefusedSave>) -> impl IntoView {
-    let id = user.id.clone();
-    let data = Resource::new(move || id.clone(), get_credentials);
+fn CredentialsTab(
+    user: AdminUser,
+    refused: Option<RefusedSave>,
+    data: CredentialsResource,
+) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <div class="card skeleton"></div> }>
             {move || {
@@ -377,7 +396,8 @@ fn CredentialsTab(user: AdminUser, refused: Option<RefusedSave>) -> impl IntoVie
                 let refused = refused.clone();
                 Suspend::new(async move {
                     match data.await {
-                        Ok(credentials) => view! { <CredentialsForm user credentials refused/> }.into_any(),
+                        Ok(Some(credentials)) => view! { <CredentialsForm user credentials refused/> }.into_any(),
+                        Ok(None) => ().into_any(),
                         Err(error) => view! { <LoadError error what="the credentials"/> }.into_any(),
                     }
                 })

@@ -563,18 +563,27 @@ fn BulkBar(
     });
     let tags = can(UserAction::Tag).then(|| {
         view! {
-            <div class="bulk-group bulk-tags" role="group" aria-label="Tag actions">
-                <label for="bulk-tag" class="sr-only">"Tag"</label>
-                <select id="bulk-tag" name="tag">
-                    {crate::model::users::MRF_TAGS.into_iter().map(|(tag, label)| view! {
-                        <option value=tag>{label}</option>
-                    }).collect_view()}
-                </select>
-                <label for="bulk-tag-custom" class="sr-only">"Or another tag"</label>
-                <input id="bulk-tag-custom" name="tag_custom" placeholder="or another tag" autocomplete="off"/>
-                {button(UserAction::Tag)}
-                {button(UserAction::Untag)}
-            </div>
+            <details class="bulk-more" on:keydown=escape_closes>
+                <summary class="button">"Tag…"</summary>
+                <div class="menu tag-menu" role="group" aria-label="Tag actions">
+                    <div class="field">
+                        <label for="bulk-tag">"Preset"</label>
+                        <select id="bulk-tag" name="tag">
+                            {crate::model::users::MRF_TAGS.into_iter().map(|(tag, label)| view! {
+                                <option value=tag>{label}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="bulk-tag-custom">"Or another tag"</label>
+                        <input id="bulk-tag-custom" name="tag_custom" autocomplete="off"/>
+                    </div>
+                    <div class="tag-menu-actions">
+                        {button(UserAction::Tag)}
+                        {button(UserAction::Untag)}
+                    </div>
+                </div>
+            </details>
         }
     });
     let delete = can(UserAction::Delete).then(|| button(UserAction::Delete));
