@@ -264,7 +264,11 @@ test('a password reset link is shown once and changes the password', async ({ pa
   const link = (await box.getByLabel('Password reset link', { exact: true }).innerText()).trim();
   expect(link).toContain('/api/pleroma/password_reset/');
   if (isHydrated(testInfo)) {
-    await expect(box.getByRole('button', { name: 'Copy the password reset link' })).toBeVisible();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    const copy = box.getByRole('button', { name: 'Copy the password reset link' });
+    await copy.click();
+    await expect(copy).toHaveText('Copied');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
   }
   // Shown once: a reload no longer has it.
   await page.reload();

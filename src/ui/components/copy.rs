@@ -5,13 +5,44 @@ use leptos::prelude::*;
 
 #[cfg(feature = "hydrate")]
 mod clipboard {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
     use wasm_bindgen::prelude::*;
 
     #[wasm_bindgen]
     extern "C" {
+        /// A JavaScript promise, only to attach handlers to.
+        type Promise;
+
+        #[wasm_bindgen(method)]
+        fn then(this: &Promise, fulfilled: &JsValue, rejected: &JsValue) -> Promise;
+
         /// `navigator.clipboard.writeText`; throws where there is no clipboard (insecure origins).
         #[wasm_bindgen(catch, js_namespace = ["navigator", "clipboard"], js_name = writeText)]
-        pub fn write_text(text: &str) -> Result<JsValue, JsValue>;
+        fn write_text(text: &str) -> Result<Promise, JsValue>;
+    }
+
+    /// Copies `text`; `done(true)` once it is on the clipboard, `done(false)` when the browser
+    /// refuses (the rejection is handled, so nothing reaches the console).
+    pub fn copy(text: &str, done: impl FnOnce(bool) + 'static) {
+        let Ok(promise) = write_text(text) else {
+            done(false);
+            return;
+        };
+        let slot = Rc::new(RefCell::new(Some(done)));
+        let other = slot.clone();
+        let fulfilled = Closure::once_into_js(move |_: JsValue| {
+            if let Some(f) = slot.borrow_mut().take() {
+                f(true);
+            }
+        });
+        let rejected = Closure::once_into_js(move |_: JsValue| {
+            if let Some(f) = other.borrow_mut().take() {
+                f(false);
+            }
+        });
+        promise.then(&fulfilled, &rejected);
     }
 }
 
@@ -22,10 +53,7 @@ pub fn CopyButton(#[prop(into)] value: String, #[prop(into)] label: String) -> i
     let state = RwSignal::new(0u8);
     let on_click = move |_| {
         #[cfg(feature = "hydrate")]
-        {
-            let ok = clipboard::write_text(&value).is_ok();
-            state.set(if ok { 1 } else { 2 });
-        }
+        clipboard::copy(&value, move |ok| state.set(if ok { 1 } else { 2 }));
         #[cfg(not(feature = "hydrate"))]
         let _ = &value;
     };

@@ -188,10 +188,21 @@ fn UserHeader(user: AdminUser, now_ms: i64) -> impl IntoView {
                     tags.iter().map(|t| tag_label(t)).collect::<Vec<_>>().join(", ")
                 }}</dd>
                 <dt>"Profile"</dt>
-                <dd><a href=user.url.clone() rel="noopener noreferrer" target="_blank">{user.url.clone()}</a></dd>
+                <dd>{profile_link(&user.url)}</dd>
                 {reason.map(|r| view! { <dt>"Registration reason"</dt><dd class="reason-text">{r}</dd> })}
             </dl>
         </header>
+    }
+}
+
+/// The profile URL as a link when it is a web address (it comes from remote servers, so anything
+/// else, like `javascript:`, stays plain text).
+fn profile_link(url: &str) -> impl IntoView {
+    let web = url.starts_with("https://") || url.starts_with("http://");
+    if web {
+        view! { <a href=url.to_string() rel="noopener noreferrer" target="_blank">{url.to_string()}</a> }.into_any()
+    } else {
+        view! { <span>{url.to_string()}</span> }.into_any()
     }
 }
 
