@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
@@ -149,7 +148,33 @@ fn Filters(query: Memo<UserListQuery>) -> impl IntoView {
         .ok();
         timer.set_value(handle);
     };
+    // Hydrated, Apply navigates inside the app to the canonical URL (only what differs from the
+    // defaults); without JavaScript the browser submits the form as it is.
+    let navigate_apply = use_navigate();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            let form = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok());
+            let data = form.and_then(|f| web_sys::FormData::new_with_form(&f).ok());
+            let params = data
+                .and_then(|d| web_sys::UrlSearchParams::new_with_str_sequence_sequence(&d).ok());
+            if let Some(params) = params {
+                ev.prevent_default();
+                let search = String::from(params.to_string());
+                navigate_apply(
+                    &UserListQuery::from_search(&search).href(),
+                    NavigateOptions::default(),
+                );
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, &navigate_apply);
+    };
     move || {
+        let on_submit = on_submit.clone();
         let q = shape.get();
         let search_text = query.with_untracked(|q| q.query.clone());
         let clear_href = q.cleared().href();
@@ -164,7 +189,7 @@ fn Filters(query: Memo<UserListQuery>) -> impl IntoView {
         let extra_count = q.actor_types.len() + q.tags.len();
         let on_search = on_search.clone();
         view! {
-            <Form method="get" action="/admin/users" attr:class="filters" attr:aria-label="Filter users">
+            <form method="get" action="/admin/users" class="filters" aria-label="Filter users" on:submit=on_submit>
                 {(q.view != UserView::Local).then(|| view! {
                     <input type="hidden" name="view" value=q.view.key()/>
                 })}
@@ -230,7 +255,7 @@ fn Filters(query: Memo<UserListQuery>) -> impl IntoView {
                         </fieldset>
                     </div>
                 </details>
-            </Form>
+            </form>
         }
     }
 }
