@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod instance;
 pub mod invites;
+pub mod merged;
 pub mod modlog;
 pub mod oauth;
 pub mod paging;
