@@ -14,6 +14,8 @@ pub mod paging;
 pub mod passwords;
 pub mod registration;
 pub mod session;
+pub mod status_text;
+pub mod statuses;
 pub mod text;
 pub mod user_lifecycle;
 pub mod users;
