@@ -14,6 +14,7 @@ pub mod registration;
 pub mod request;
 pub mod response;
 pub mod session;
+pub mod statuses;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -35,6 +36,15 @@ pub fn router() -> Router<AppState> {
             "/api/v1/accounts/verify_credentials",
             get(accounts::verify_credentials),
         )
+        // Statuses and follows (client-api.md §4–5).
+        .route("/api/v1/statuses", post(statuses::create))
+        .route(
+            "/api/v1/statuses/{id}",
+            get(statuses::show).delete(statuses::delete),
+        )
+        .route("/api/v1/statuses/{id}/reblog", post(statuses::reblog))
+        .route("/api/v1/accounts/{id}/follow", post(statuses::follow))
+        .route("/api/v1/accounts/{id}/unfollow", post(statuses::unfollow))
         .route("/api/v1/instance", get(instance::instance))
         .route("/media/{file}", get(media::file))
         .route("/api/v1/instance/peers", get(instance::peers))

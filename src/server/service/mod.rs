@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod credentials;
 pub mod dashboard;
 pub mod demo;
+pub mod follows;
 pub mod instance;
 pub mod invites;
 pub mod merged;

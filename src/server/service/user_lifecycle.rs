@@ -259,7 +259,7 @@ pub async fn delete(state: &AppState, caller: &Caller, params: &Params) -> Resul
 }
 
 /// Deletes an account's statuses and the reblogs of them, keeping others' counters right.
-async fn remove_statuses(tx: &mut Tx, account_id: &str) -> Result<(), AppError> {
+pub(crate) async fn remove_statuses(tx: &mut Tx, account_id: &str) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE accounts SET statuses_count = statuses_count -
            (SELECT COUNT(*) FROM statuses r WHERE r.account_id = accounts.id
@@ -282,7 +282,7 @@ async fn remove_statuses(tx: &mut Tx, account_id: &str) -> Result<(), AppError> 
 }
 
 /// Removes follows both ways and fixes the counters of the other side.
-async fn remove_follows(tx: &mut Tx, account_id: &str) -> Result<(), AppError> {
+pub(crate) async fn remove_follows(tx: &mut Tx, account_id: &str) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE accounts SET followers_count = followers_count - 1
          WHERE id IN (SELECT followed_id FROM follows WHERE follower_id = $1 AND accepted = $2)",

@@ -4,6 +4,7 @@ mod dashboard;
 mod invites;
 mod moderation_log;
 mod passwords;
+mod statuses;
 mod users;
 
 use axum::routing::{get, patch, post, put};
@@ -19,6 +20,21 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/dashboard", get(dashboard::dashboard))
         .route("/moderation_log", get(moderation_log::list))
+        // Statuses, instances and stats (moderation.md §3–4).
+        .route("/statuses", get(statuses::list))
+        .route(
+            "/statuses/{id}",
+            get(statuses::show)
+                .put(statuses::update)
+                .delete(statuses::delete),
+        )
+        .route("/users/{key}/statuses", get(statuses::by_user))
+        .route("/instances/{host}/statuses", get(statuses::by_instance))
+        .route(
+            "/instances/{host}",
+            axum::routing::delete(statuses::delete_instance),
+        )
+        .route("/stats", get(statuses::stats))
         // Invites (users.md §6); `/users/invites` is static, so it wins over `/users/{key}`.
         .route(
             "/users/invite_token",
