@@ -4,6 +4,7 @@ pub mod api;
 pub mod auth;
 pub mod dates;
 pub mod db;
+pub mod events;
 pub mod mail;
 pub mod pages;
 pub mod service;
@@ -120,6 +121,7 @@ impl Application {
             .unwrap_or_else(|| format!("http://{addr}"));
         let mut leptos_options = leptos_options();
         leptos_options.site_addr = addr;
+        let events = events::Events::start(&config.database_url, &db).await;
         let state = AppState {
             db,
             site: Arc::new(Site::new(
@@ -130,6 +132,7 @@ impl Application {
             )),
             leptos_options,
             need_reboot: Arc::new(AtomicBool::new(false)),
+            events,
         };
         Ok(Application {
             addr,

@@ -19,6 +19,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Raised when a reboot-time setting changed (config.md §7); cleared by `GET /restart`.
     pub need_reboot: Arc<AtomicBool>,
+    /// Live events for the panel (`GET /api/steward/events`).
+    pub events: crate::server::events::Events,
 }
 
 /// Facts fixed at start: where steward is reachable and where its files are.

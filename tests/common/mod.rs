@@ -24,6 +24,7 @@ pub struct TestApp {
     pub state: AppState,
     pub dir: PathBuf,
     pub backend: Backend,
+    pub database_url: String,
 }
 
 impl Drop for TestApp {
@@ -131,8 +132,13 @@ pub async fn spawn_with_config_file(backend: Backend, config_file: Option<Value>
         Backend::Sqlite => format!("sqlite://{}/steward.db?mode=rwc", dir.display()),
         Backend::Postgres => postgres_url().await,
     };
+    start(backend, dir, database_url).await
+}
+
+/// Starts steward in `dir` on an existing (or new) database.
+async fn start(backend: Backend, dir: PathBuf, database_url: String) -> TestApp {
     let config = Config {
-        database_url,
+        database_url: database_url.clone(),
         addr: "127.0.0.1:0".into(),
         base_url: None,
         config_file: dir.join("config.json"),
@@ -155,6 +161,7 @@ pub async fn spawn_with_config_file(backend: Backend, config_file: Option<Value>
         state,
         dir,
         backend,
+        database_url,
     }
 }
 
@@ -167,6 +174,11 @@ pub struct Expect<'a> {
 }
 
 impl TestApp {
+    /// A second steward process on the same database (PostgreSQL scale-out), with its own folder.
+    pub async fn sibling(&self) -> TestApp {
+        start(self.backend, scratch_dir(), self.database_url.clone()).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod authorize;
+pub mod events;
 pub mod instance;
 pub mod media;
 pub mod middleware;
@@ -11,6 +12,7 @@ pub mod panel_forms;
 pub mod params;
 pub mod passwords;
 pub mod registration;
+pub mod reports;
 pub mod request;
 pub mod response;
 pub mod session;
@@ -70,6 +72,8 @@ pub fn router() -> Router<AppState> {
             "/api/account/confirm_email/{user_id}/{token}",
             get(passwords::confirm_email),
         )
+        .route("/api/v1/reports", post(reports::create))
+        .route("/api/steward/events", get(events::stream))
         .route("/admin/login", post(session::login_form))
         .route("/admin/logout", post(session::logout_form))
         // The panel's form posts (work without JavaScript).

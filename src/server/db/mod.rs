@@ -10,6 +10,7 @@ pub mod account_tokens;
 pub mod accounts;
 pub mod ids;
 pub mod invites;
+pub mod reports;
 pub mod statuses;
 
 use std::path::Path;

@@ -14,6 +14,7 @@ pub mod oauth;
 pub mod paging;
 pub mod passwords;
 pub mod registration;
+pub mod reports;
 pub mod session;
 pub mod status_text;
 pub mod statuses;

@@ -4,6 +4,7 @@ mod dashboard;
 mod invites;
 mod moderation_log;
 mod passwords;
+mod reports;
 mod statuses;
 mod users;
 
@@ -108,4 +109,16 @@ pub fn router() -> Router<AppState> {
                 .delete(users::revoke_one),
         )
         .route("/activation_status/{key}", put(users::activation_status))
+        // Reports (moderation.md §2) and their legacy aliases (operations.md §7).
+        .route("/reports", get(reports::list).patch(reports::update_states))
+        .route(
+            "/reports/{id}",
+            get(reports::show).put(reports::update_state),
+        )
+        .route("/reports/{id}/notes", post(reports::add_note))
+        .route(
+            "/reports/{report_id}/notes/{id}",
+            axum::routing::delete(reports::delete_note),
+        )
+        .route("/grouped_reports", get(reports::grouped))
 }

@@ -1,0 +1,628 @@
+//! Reports (moderation.md §2, client-api.md §5, legacy aliases of operations.md §7): filing a report
+//! through the client API, the report queue of the Admin API, notes, and the report log entries.
+//!
+//! Every state change and its moderation-log entry share one transaction; the live event
+//! ([`crate::server::events`]) is published only after the commit.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Map, Value};
+
+use super::merged;
+use super::modlog::{self, user_map};
+use super::paging::Page;
+use crate::error::AppError;
+use crate::server::api::params::{wrong_type, Params};
+use crate::server::auth::{Actor, Caller, Privilege, Requirement};
+use crate::server::dates;
+use crate::server::db::accounts::{self, Account};
+use crate::server::db::reports::{self as report_db, NewReport, Report, ReportFilter, STATES};
+use crate::server::db::{new_id, now_ms, Tx};
+use crate::server::events::{self, EventKind};
+use crate::server::state::AppState;
+
+/// Reading the report queue (`GET /reports`, `/reports/:id`, `/grouped_reports`, live events).
+pub const READ: Requirement =
+    Requirement::privilege(&["read:reports"], Privilege::ReportsManageReports);
+/// Changing reports (state changes, notes, responses).
+pub const WRITE: Requirement =
+    Requirement::privilege(&["write:reports"], Privilege::ReportsManageReports);
+
+/// The longest note, in characters.
+pub const MAX_NOTE_CHARS: usize = 5000;
+
+/// Admin status objects of `ids` (one per id, `None` when the status is gone). The statuses
+/// service owns the rendering; this is the one place reports call it.
+async fn admin_statuses(state: &AppState, ids: &[String]) -> Result<Vec<Option<Value>>, AppError> {
+    super::statuses::admin_objects_by_ids(state, ids).await
+}
+
+/// A report comment as HTML: `&`, `<`, `>` escaped and newlines as `<br/>`, nothing else changed.
+pub fn comment_html(comment: &str) -> String {
+    let mut out = String::with_capacity(comment.len());
+    for c in comment.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' => out.push_str("<br/>"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders reports with merged accounts, notes and statuses, loading each account and status once.
+struct Renderer<'a> {
+    state: &'a AppState,
+    accounts: HashMap<String, Value>,
+    statuses: HashMap<String, Option<Value>>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(state: &'a AppState) -> Renderer<'a> {
+        Renderer {
+            state,
+            accounts: HashMap::new(),
+            statuses: HashMap::new(),
+        }
+    }
+
+    /// The merged account of `id`, or `{}`.
+    async fn account(&mut self, id: Option<&str>) -> Result<Value, AppError> {
+        let Some(id) = id else {
+            return Ok(json!({}));
+        };
+        if let Some(found) = self.accounts.get(id) {
+            return Ok(found.clone());
+        }
+        let value = merged::account_by_id(self.state, Some(id)).await?;
+        self.accounts.insert(id.to_string(), value.clone());
+        Ok(value)
+    }
+
+    /// Loads the admin status objects of `ids` not loaded yet, in one call.
+    async fn load_statuses<'i>(
+        &mut self,
+        ids: impl Iterator<Item = &'i String>,
+    ) -> Result<(), AppError> {
+        let mut missing: Vec<String> = Vec::new();
+        for id in ids {
+            if !self.statuses.contains_key(id) && !missing.contains(id) {
+                missing.push(id.clone());
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let found = admin_statuses(self.state, &missing).await?;
+        for (id, value) in missing.into_iter().zip(found) {
+            self.statuses.insert(id, value);
+        }
+        Ok(())
+    }
+
+    /// Report objects (moderation.md §2.2) in the given order.
+    async fn reports(&mut self, list: &[Report]) -> Result<Vec<Value>, AppError> {
+        let ids: Vec<String> = list.iter().map(|r| r.id.clone()).collect();
+        let mut notes: HashMap<String, Vec<report_db::Note>> = HashMap::new();
+        for note in report_db::notes_of(&self.state.db, &ids).await? {
+            notes.entry(note.report_id.clone()).or_default().push(note);
+        }
+        self.load_statuses(list.iter().flat_map(|r| r.status_ids.iter()))
+            .await?;
+        let mut out = Vec::with_capacity(list.len());
+        for report in list {
+            let mut note_objects = Vec::new();
+            for note in notes.remove(&report.id).unwrap_or_default() {
+                note_objects.push(json!({
+                    "id": note.id,
+                    "content": note.content,
+                    "user": self.account(note.author_id.as_deref()).await?,
+                    "created_at": dates::iso(note.created_at),
+                }));
+            }
+            let statuses: Vec<Value> = report
+                .status_ids
+                .iter()
+                .filter_map(|id| self.statuses.get(id).cloned().flatten())
+                .collect();
+            out.push(json!({
+                "id": report.id,
+                "account": self.account(report.account_id.as_deref()).await?,
+                "actor": self.account(report.reporter_id.as_deref()).await?,
+                "content": report.comment.as_deref().map(comment_html),
+                "created_at": dates::iso(report.created_at),
+                "statuses": statuses,
+                "state": report.state,
+                "notes": note_objects,
+            }));
+        }
+        Ok(out)
+    }
+
+    async fn report(&mut self, report: &Report) -> Result<Value, AppError> {
+        Ok(self
+            .reports(std::slice::from_ref(report))
+            .await?
+            .pop()
+            .unwrap_or_else(|| json!({})))
+    }
+}
+
+/// A report by id, or 404.
+async fn find(state: &AppState, id: &str) -> Result<Report, AppError> {
+    report_db::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// An optional string filter; `""` counts as absent.
+fn filter_param(params: &Params, key: &str) -> Result<Option<String>, AppError> {
+    Ok(params.string(key)?.filter(|s| !s.is_empty()))
+}
+
+/// `state` of `GET /reports`: one of the three states, else the enum message.
+fn state_param(params: &Params) -> Result<Option<String>, AppError> {
+    match filter_param(params, "state")? {
+        Some(state) if !STATES.contains(&state.as_str()) => Err(AppError::invalid(
+            "state",
+            format!("{state} - Invalid value for enum."),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// `GET /reports`.
+pub async fn list(state: &AppState, caller: &Caller, params: &Params) -> Result<Value, AppError> {
+    caller.authorize(&READ)?;
+    let page = Page::from_params(params, 50, Some("limit"))?;
+    let filter = ReportFilter {
+        state: state_param(params)?,
+        max_id: filter_param(params, "max_id")?,
+        since_id: filter_param(params, "since_id")?,
+        account_id: filter_param(params, "account_id")?,
+        actor_id: filter_param(params, "actor_id")?,
+    };
+    let total = report_db::count(&state.db, &filter).await?;
+    let list = report_db::page(&state.db, &filter, page.page_size, page.offset()).await?;
+    let reports = Renderer::new(state).reports(&list).await?;
+    Ok(json!({"reports": reports, "total": total}))
+}
+
+/// `GET /reports/:id`.
+pub async fn show(state: &AppState, caller: &Caller, id: &str) -> Result<Value, AppError> {
+    caller.authorize(&READ)?;
+    let report = find(state, id).await?;
+    Renderer::new(state).report(&report).await
+}
+
+/// What the reported statuses said when the report was filed (steward extension for the panel):
+/// kept in `statuses_snapshot` because the Admin API's `statuses` only lists statuses that still
+/// exist. Each entry: `id`, `account_id`, `url`, `content` (HTML), `spoiler_text`, `visibility`,
+/// `sensitive`, `reblog_of_id`, `created_at`.
+pub async fn statuses_snapshot(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<Value, AppError> {
+    caller.authorize(&READ)?;
+    Ok(find(state, id).await?.statuses_snapshot)
+}
+
+/// The reported account of a report, for log messages (`None` when it was removed).
+async fn reported_account(
+    state: &AppState,
+    cache: &mut HashMap<String, Option<Account>>,
+    report: &Report,
+) -> Result<Option<Account>, AppError> {
+    let Some(id) = &report.account_id else {
+        return Ok(None);
+    };
+    if let Some(found) = cache.get(id) {
+        return Ok(found.clone());
+    }
+    let found = accounts::by_id(&state.db, id).await?;
+    cache.insert(id.clone(), found.clone());
+    Ok(found)
+}
+
+/// A report log entry (operations.md §1.2). Messages name the reported account; without one the
+/// ` on user @X` part is left out.
+async fn log(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: &str,
+    report_id: &str,
+    report_state: &str,
+    reported: Option<&Account>,
+    text: Option<&str>,
+) -> Result<(), AppError> {
+    let a = actor.mention();
+    let on = |template: &str| {
+        reported
+            .map(|account| template.replace("{}", &account.nickname))
+            .unwrap_or_default()
+    };
+    let text_value = text.unwrap_or_default();
+    let message = match action {
+        "report_update" => format!(
+            "{a} updated report #{report_id}{} with '{report_state}' state",
+            on(" (on user @{})")
+        ),
+        "report_note" => format!(
+            "{a} added note '{text_value}' to report #{report_id}{}",
+            on(" on user @{}")
+        ),
+        "report_note_delete" => format!(
+            "{a} deleted note '{text_value}' from report #{report_id}{}",
+            on(" on user @{}")
+        ),
+        _ => format!(
+            "{a} responded with '{text_value}' to report #{report_id}{}",
+            on(" on user @{}")
+        ),
+    };
+    let mut extra = Map::new();
+    extra.insert(
+        "subject".into(),
+        json!({"type": "report", "id": report_id, "state": report_state}),
+    );
+    if let Some(account) = reported {
+        extra.insert("subject_actor".into(), user_map(account));
+    }
+    if let Some(text) = text {
+        extra.insert("text".into(), Value::String(text.to_string()));
+    }
+    modlog::write(tx, actor, action, Value::Object(extra), &message).await?;
+    Ok(())
+}
+
+/// The items of `PATCH /reports`: a JSON array, or a form-encoded `reports[0][id]=…` list.
+fn batch_items(params: &Params) -> Result<Vec<Value>, AppError> {
+    let raw = params
+        .raw("reports")
+        .ok_or_else(|| AppError::missing("reports"))?;
+    let items = match raw {
+        Value::Array(items) => items.clone(),
+        Value::Object(map) if !map.is_empty() && map.keys().all(|k| k.parse::<usize>().is_ok()) => {
+            let mut entries: Vec<(usize, Value)> = map
+                .iter()
+                .filter_map(|(k, v)| k.parse::<usize>().ok().map(|i| (i, v.clone())))
+                .collect();
+            entries.sort_by_key(|(i, _)| *i);
+            entries.into_iter().map(|(_, v)| v).collect()
+        }
+        other => return Err(wrong_type("reports", "array", other)),
+    };
+    if items.is_empty() {
+        return Err(AppError::bad_request("reports can't be blank"));
+    }
+    Ok(items)
+}
+
+/// `PATCH /reports`: every item is checked first; any failure answers 400 with the failing items
+/// in request order and changes nothing. Otherwise all apply in order in one transaction, each
+/// with its `report_update` entry (repeated ids: the last state wins).
+pub async fn update_states(
+    state: &AppState,
+    caller: &Caller,
+    params: &Params,
+) -> Result<(), AppError> {
+    let actor = caller.authorize(&WRITE)?;
+    let items = batch_items(params)?;
+    let mut tx = state.db.begin().await?;
+    let mut failures = Vec::new();
+    let mut changes: Vec<(Report, String)> = Vec::new();
+    for item in &items {
+        let sent_id = item.get("id").cloned().unwrap_or(Value::Null);
+        let report = match &sent_id {
+            Value::String(id) if !id.contains('\0') => report_db::by_id_in(&mut tx, id).await?,
+            _ => None,
+        };
+        let Some(report) = report else {
+            failures.push(json!({"id": sent_id, "error": "not_found"}));
+            continue;
+        };
+        match item.get("state").and_then(Value::as_str) {
+            Some(new_state) if STATES.contains(&new_state) => {
+                changes.push((report, new_state.to_string()));
+            }
+            _ => failures.push(json!({"id": sent_id, "error": "Unsupported state"})),
+        }
+    }
+    if !failures.is_empty() {
+        tx.rollback().await?;
+        return Err(AppError::Shaped(
+            axum::http::StatusCode::BAD_REQUEST,
+            Value::Array(failures),
+        ));
+    }
+    let mut reported: HashMap<String, Option<Account>> = HashMap::new();
+    for (report, new_state) in &changes {
+        report_db::set_state(&mut tx, &report.id, new_state).await?;
+        let account = reported_account(state, &mut reported, report).await?;
+        log(
+            &mut tx,
+            &actor,
+            "report_update",
+            &report.id,
+            new_state,
+            account.as_ref(),
+            None,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let mut announced: Vec<&str> = Vec::new();
+    for (report, _) in changes.iter().rev() {
+        if !announced.contains(&report.id.as_str()) {
+            announced.push(&report.id);
+        }
+    }
+    for id in announced.into_iter().rev() {
+        events::publish(state, EventKind::ReportState, id).await;
+    }
+    Ok(())
+}
+
+/// Legacy `PUT /reports/:id` `{state}`: one state change; 200 the report object.
+pub async fn update_state(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    params: &Params,
+) -> Result<Value, AppError> {
+    let actor = caller.authorize(&WRITE)?;
+    let report = find(state, id).await?;
+    let new_state = match params.raw("state") {
+        Some(Value::String(s)) if STATES.contains(&s.as_str()) => s.clone(),
+        _ => return Err(AppError::bad_request("Unsupported state")),
+    };
+    let reported = reported_account(state, &mut HashMap::new(), &report).await?;
+    let mut tx = state.db.begin().await?;
+    report_db::set_state(&mut tx, &report.id, &new_state).await?;
+    log(
+        &mut tx,
+        &actor,
+        "report_update",
+        &report.id,
+        &new_state,
+        reported.as_ref(),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    events::publish(state, EventKind::ReportState, &report.id).await;
+    show(state, caller, &report.id).await
+}
+
+/// `POST /reports/:id/notes`.
+pub async fn add_note(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    params: &Params,
+) -> Result<(), AppError> {
+    let actor = caller.authorize(&WRITE)?;
+    let content = params.required_string("content")?;
+    if content.trim().is_empty() {
+        return Err(AppError::bad_request("content can't be blank"));
+    }
+    if content.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::bad_request(format!(
+            "content should be at most {MAX_NOTE_CHARS} character(s)"
+        )));
+    }
+    let report = find(state, id).await?;
+    let reported = reported_account(state, &mut HashMap::new(), &report).await?;
+    let mut tx = state.db.begin().await?;
+    report_db::insert_note(&mut tx, &report.id, actor.id.as_deref(), &content).await?;
+    log(
+        &mut tx,
+        &actor,
+        "report_note",
+        &report.id,
+        &report.state,
+        reported.as_ref(),
+        Some(&content),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `DELETE /reports/:report_id/notes/:id`: any privileged staff member may delete any note; a note
+/// of another report is not found.
+pub async fn delete_note(
+    state: &AppState,
+    caller: &Caller,
+    report_id: &str,
+    note_id: &str,
+) -> Result<(), AppError> {
+    let actor = caller.authorize(&WRITE)?;
+    let report = find(state, report_id).await?;
+    let note_id: i64 = note_id.parse().map_err(|_| AppError::NotFound)?;
+    let note = report_db::note(&state.db, &report.id, note_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let reported = reported_account(state, &mut HashMap::new(), &report).await?;
+    let mut tx = state.db.begin().await?;
+    if !report_db::delete_note(&mut tx, &report.id, note.id).await? {
+        // Deleted by someone else in the meantime.
+        return Err(AppError::NotFound);
+    }
+    log(
+        &mut tx,
+        &actor,
+        "report_note_delete",
+        &report.id,
+        &report.state,
+        reported.as_ref(),
+        Some(&note.content),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `GET /grouped_reports`: one group per reported status (moderation.md §2).
+pub async fn grouped(state: &AppState, caller: &Caller) -> Result<Value, AppError> {
+    caller.authorize(&READ)?;
+    // Newest first, so each group's reports come out newest first.
+    let reports = report_db::with_statuses(&state.db).await?;
+    let mut renderer = Renderer::new(state);
+    let rendered = renderer.reports(&reports).await?;
+
+    struct Group<'r> {
+        status_id: String,
+        /// Indexes into `reports`, newest first.
+        members: Vec<usize>,
+        author_id: Option<&'r str>,
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (n, report) in reports.iter().enumerate() {
+        let mut seen: Vec<&str> = Vec::new();
+        for status_id in &report.status_ids {
+            if seen.contains(&status_id.as_str()) {
+                continue;
+            }
+            seen.push(status_id);
+            let slot = *index.entry(status_id.as_str()).or_insert_with(|| {
+                groups.push(Group {
+                    status_id: status_id.clone(),
+                    members: Vec::new(),
+                    author_id: None,
+                });
+                groups.len() - 1
+            });
+            let group = &mut groups[slot];
+            group.members.push(n);
+            if group.author_id.is_none() {
+                // The snapshot names the author even after the status is gone.
+                group.author_id = report
+                    .statuses_snapshot
+                    .as_array()
+                    .and_then(|list| {
+                        list.iter()
+                            .find(|s| s.get("id").and_then(Value::as_str) == Some(status_id))
+                    })
+                    .and_then(|s| s.get("account_id").and_then(Value::as_str));
+            }
+        }
+    }
+
+    let mut out: Vec<(i64, String, Value)> = Vec::with_capacity(groups.len());
+    for group in &groups {
+        let newest = group
+            .members
+            .iter()
+            .map(|n| reports[*n].created_at)
+            .max()
+            .unwrap_or_default();
+        let status = renderer.statuses.get(&group.status_id).cloned().flatten();
+        let account = match &status {
+            Some(status) => status.get("account").cloned().unwrap_or_else(|| json!({})),
+            None => renderer.account(group.author_id).await?,
+        };
+        let mut actor_ids: Vec<&str> = Vec::new();
+        for n in group.members.iter().rev() {
+            if let Some(reporter) = reports[*n].reporter_id.as_deref() {
+                if !actor_ids.contains(&reporter) {
+                    actor_ids.push(reporter);
+                }
+            }
+        }
+        let mut actors = Vec::with_capacity(actor_ids.len());
+        for id in actor_ids {
+            actors.push(renderer.account(Some(id)).await?);
+        }
+        let members: Vec<Value> = group.members.iter().map(|n| rendered[*n].clone()).collect();
+        out.push((
+            newest / 1000,
+            group.status_id.clone(),
+            json!({
+                "date": dates::iso(newest),
+                "account": account,
+                "status": status.unwrap_or_else(|| json!({"id": group.status_id, "deleted": true})),
+                "actors": actors,
+                "reports": members,
+            }),
+        ));
+    }
+    // By date (as shown, whole seconds), then status id, descending.
+    out.sort_by(|a, b| (b.0, &b.1).cmp(&(a.0, &a.1)));
+    let groups: Vec<Value> = out.into_iter().map(|(_, _, group)| group).collect();
+    Ok(json!({"reports": groups}))
+}
+
+/// `POST /api/v1/reports` (client-api.md §5): files an open report about `account_id`.
+pub async fn create(state: &AppState, caller: &Caller, params: &Params) -> Result<Value, AppError> {
+    let reporter = caller.require_user("write:reports")?.clone();
+    let account_id = params.required_string("account_id")?;
+    let mut status_ids: Vec<String> = Vec::new();
+    for id in params.strings("status_ids")?.unwrap_or_default() {
+        // Repeats name the same status once.
+        if !status_ids.contains(&id) {
+            status_ids.push(id);
+        }
+    }
+    let comment = params.string("comment")?;
+    let forwarded = params.bool("forward")?.unwrap_or(false);
+    let target = accounts::by_id(&state.db, &account_id)
+        .await?
+        .filter(|a| !a.internal && !a.deactivated)
+        .ok_or_else(|| AppError::NotFoundWith("Record not found".into()))?;
+    let max = caller.settings.max_report_comment_size;
+    if let Some(comment) = &comment {
+        if i64::try_from(comment.chars().count()).unwrap_or(i64::MAX) > max {
+            return Err(AppError::bad_request(format!(
+                "Comment must be up to {max} characters"
+            )));
+        }
+    }
+    let new = NewReport {
+        id: new_id(),
+        reporter_id: reporter.id.clone(),
+        account_id: target.id.clone(),
+        status_ids,
+        comment,
+        forwarded,
+        created_at: now_ms(),
+    };
+    let mut tx = state.db.begin().await?;
+    let owned = report_db::statuses_of_account(&mut tx, &target.id, &new.status_ids).await?;
+    if owned.len() != new.status_ids.len() {
+        return Err(AppError::bad_request(
+            "Reported statuses must belong to the reported account",
+        ));
+    }
+    let snapshot = report_db::snapshot_statuses(&mut tx, &new.status_ids).await?;
+    report_db::insert(&mut tx, &new, &snapshot).await?;
+    tx.commit().await?;
+    events::publish(state, EventKind::Report, &new.id).await;
+    Ok(json!({
+        "id": new.id,
+        "action_taken": false,
+        "comment": new.comment,
+        "forwarded": new.forwarded,
+        "created_at": dates::iso(new.created_at),
+        "status_ids": new.status_ids,
+        "target_account": super::accounts::entity(&state.site, &target, false),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comment_html_escapes_only_what_the_spec_names() {
+        assert_eq!(comment_html("I feel offended"), "I feel offended");
+        assert_eq!(
+            comment_html("a & b <i>\n\"x\" 'y'"),
+            "a &amp; b &lt;i&gt;<br/>\"x\" 'y'"
+        );
+    }
+}
