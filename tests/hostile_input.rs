@@ -57,6 +57,14 @@ fn routes() -> Vec<(Method, String)> {
         ("POST", "/users/revoke_invite"),
         ("POST", "/users/email_invite"),
         ("POST", "/email_invite"),
+        ("GET", "/statuses"),
+        ("GET", "/statuses/{k}"),
+        ("PUT", "/statuses/{k}"),
+        ("DELETE", "/statuses/{k}"),
+        ("GET", "/users/{k}/statuses"),
+        ("GET", "/instances/{k}/statuses"),
+        ("DELETE", "/instances/{k}"),
+        ("GET", "/stats"),
     ];
     let client = [
         ("POST", "/api/v1/apps"),
@@ -82,6 +90,12 @@ fn routes() -> Vec<(Method, String)> {
         ("GET", "/registration/{k}"),
         ("POST", "/registration/{k}"),
         ("GET", "/media/{k}"),
+        ("POST", "/api/v1/statuses"),
+        ("GET", "/api/v1/statuses/{k}"),
+        ("DELETE", "/api/v1/statuses/{k}"),
+        ("POST", "/api/v1/statuses/{k}/reblog"),
+        ("POST", "/api/v1/accounts/{k}/follow"),
+        ("POST", "/api/v1/accounts/{k}/unfollow"),
     ];
     admin
         .iter()
@@ -150,6 +164,15 @@ fn bodies() -> Vec<Value> {
         "password_confirmation",
         "csrf",
         "next",
+        "godmode",
+        "local_only",
+        "with_reblogs",
+        "sensitive",
+        "visibility",
+        "spoiler_text",
+        "in_reply_to_id",
+        "media_ids",
+        "instance",
     ];
     let values = [
         json!(null),
