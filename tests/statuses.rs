@@ -881,7 +881,43 @@ async fn stats_and_instance_delete(app: TestApp) {
     );
 }
 
+async fn demo_statuses_are_listed(app: TestApp) {
+    let token = admin(&app).await;
+    let summary = steward::server::service::demo::seed(&app.state.db, &app.state.site)
+        .await
+        .expect("demo");
+    let (code, body) = app
+        .get(
+            &format!("{P}/statuses?godmode=true&page_size=500"),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    let list = body.as_array().unwrap();
+    assert!(!list.is_empty() && list.len() <= summary.statuses);
+    assert!(list.iter().all(|s| s["account"]["nickname"].is_string()));
+    let (_, body) = app
+        .get(
+            &format!("{P}/instances/MASTODON.example/statuses?godmode=1"),
+            Some(&token),
+        )
+        .await;
+    assert!(
+        !ids(&body).is_empty(),
+        "remote demo statuses are listed by host"
+    );
+    let (_, stats) = app.get(&format!("{P}/stats"), Some(&token)).await;
+    let total: i64 = stats["status_visibility"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_i64().unwrap())
+        .sum();
+    assert_eq!(total, summary.statuses as i64);
+}
+
 backend_tests!(
+    demo_statuses_are_listed,
     every_route_checks_its_caller,
     list_filters_and_paging,
     show_update_and_delete,

@@ -173,19 +173,23 @@ pub async fn seed(db: &Db, site: &Site) -> Result<DemoSummary, AppError> {
                 uri.clone()
             };
             sqlx::query(
-                "INSERT INTO statuses (id, account_id, local, host, uri, url, content, source, visibility, sensitive, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                "INSERT INTO statuses (id, account_id, local, host, uri, url, content, source, visibility, sensitive,
+                   conversation_id, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             )
             .bind(&id)
             .bind(author)
             .bind(*local)
-            .bind(host)
+            // Hosts are stored lowercase (instance filters compare them so).
+            .bind(host.to_lowercase())
             .bind(&uri)
             .bind(&url)
-            .bind(super::accounts::escape_html(text))
+            .bind(super::status_text::render(text, &site.base_url, &|_| None).html)
             .bind(text)
             .bind(visibility)
             .bind(k % 4 == 3)
+            // Each demo status starts its own thread.
+            .bind(created.saturating_mul(1000) + i64::try_from(summary.statuses % 1000).unwrap_or(0))
             .bind(created)
             .execute(&mut *tx)
             .await?;
