@@ -187,6 +187,18 @@ async fn every_route_checks_access(app: TestApp) {
             )
             .await;
         assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+        let (status, body) = app
+            .assert_access(
+                Method::POST,
+                &format!("{prefix}/reports/{id}/respond"),
+                Some(json!({"status": "we are on it"})),
+                write(),
+            )
+            .await;
+        assert_eq!(
+            (status, body["visibility"].clone()),
+            (StatusCode::OK, json!("direct"))
+        );
         let note = show(&app, &s.admin, id).await["notes"][0]["id"]
             .as_i64()
             .unwrap();
@@ -780,6 +792,122 @@ async fn legacy_put(app: TestApp) {
     );
 }
 
+async fn legacy_respond(app: TestApp) {
+    let s = scene(&app).await;
+    let respond = |id: String, body: Option<Value>| {
+        let app = &app;
+        let token = s.admin.clone();
+        async move {
+            app.call(
+                Method::POST,
+                &format!("{P}/reports/{id}/respond"),
+                Some(&token),
+                body,
+            )
+            .await
+        }
+    };
+    for body in [
+        None,
+        Some(json!({"status": ""})),
+        Some(json!({"status": "  \n"})),
+        Some(json!({"status": 5})),
+        Some(json!({"status": ["x"]})),
+        Some(json!({"status": "\u{0}"})),
+    ] {
+        let (status, resp) = respond(s.report_id.clone(), body.clone()).await;
+        assert_eq!(
+            (status, resp),
+            (
+                StatusCode::BAD_REQUEST,
+                json!({"error": "Invalid parameters"})
+            ),
+            "{body:?}"
+        );
+    }
+    let (status, resp) = respond("missing".into(), Some(json!({"status": "hi"}))).await;
+    assert_eq!(
+        (status, resp),
+        (StatusCode::NOT_FOUND, json!({"error": "Not found"}))
+    );
+    app.set_config(":pleroma", ":admin_token", json!("secret-admin-token"))
+        .await;
+    let (status, resp) = app
+        .call(
+            Method::POST,
+            &format!(
+                "{P}/reports/{}/respond?admin_token=secret-admin-token",
+                s.report_id
+            ),
+            None,
+            Some(json!({"status": "hi"})),
+        )
+        .await;
+    assert_eq!(
+        (status, resp),
+        (
+            StatusCode::BAD_REQUEST,
+            json!({"error": "A user account is required"})
+        )
+    );
+    app.sql("DELETE FROM config").await;
+    assert!(log_items(&app, &s.admin).await.is_empty());
+
+    let (status, body) = respond(
+        s.report_id.clone(),
+        Some(json!({"status": "Thanks @reporter, we looked at it <3 #moderation"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["visibility"], json!("direct"));
+    assert_eq!(body["account"]["nickname"], json!("root"));
+    assert_eq!(body["account"]["roles"]["admin"], json!(true));
+    let mentioned: Vec<&str> = body["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["acct"].as_str().unwrap())
+        .collect();
+    assert_eq!(mentioned, vec!["reporter", "target"]);
+    let content = body["content"].as_str().unwrap();
+    assert!(content.contains("we looked at it &lt;3"), "{content}");
+    assert!(content.contains("u-url mention"), "{content}");
+    for flag in ["favourited", "reblogged", "bookmarked", "muted", "pinned"] {
+        assert_eq!(body[flag], json!(false), "{flag}");
+    }
+    // Stored: the Admin API shows it.
+    let (status, shown) = app
+        .get(
+            &format!("{P}/statuses/{}", body["id"].as_str().unwrap()),
+            Some(&s.admin),
+        )
+        .await;
+    assert_eq!(
+        (status, shown["id"].clone()),
+        (StatusCode::OK, body["id"].clone())
+    );
+    let log = log_items(&app, &s.admin).await;
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        log[0]["message"],
+        json!(format!(
+            "@root responded with 'Thanks @reporter, we looked at it <3 #moderation' to report #{} on user @target",
+            s.report_id
+        ))
+    );
+    assert_eq!(log[0]["data"]["action"], json!("report_response"));
+    assert_eq!(
+        log[0]["data"]["text"],
+        json!("Thanks @reporter, we looked at it <3 #moderation")
+    );
+    assert_eq!(log[0]["data"]["subject"]["id"], json!(s.report_id));
+    // The report itself is unchanged.
+    assert_eq!(
+        show(&app, &s.admin, &s.report_id).await["state"],
+        json!("open")
+    );
+}
+
 async fn notes(app: TestApp) {
     let s = scene(&app).await;
     let other = report(&app, &s.reporter, json!({"account_id": s.target_id})).await["id"]
@@ -1166,6 +1294,7 @@ async fn hostile_input(app: TestApp) {
         "since_id",
         "actor_id",
         "id",
+        "status",
     ];
     let id = &s.report_id;
     let routes = [
@@ -1174,6 +1303,7 @@ async fn hostile_input(app: TestApp) {
         (Method::GET, format!("{P}/reports/{id}")),
         (Method::PUT, format!("{P}/reports/{id}")),
         (Method::POST, format!("{P}/reports/{id}/notes")),
+        (Method::POST, format!("{P}/reports/{id}/respond")),
         (Method::DELETE, format!("{P}/reports/{id}/notes/%00")),
         (Method::DELETE, format!("{P}/reports/%F0%9F%98%80/notes/1")),
         (Method::GET, format!("{P}/grouped_reports")),
@@ -1210,6 +1340,7 @@ backend_tests!(
     show_unknown_is_404,
     batch_state_change,
     legacy_put,
+    legacy_respond,
     notes,
     removed_accounts_and_deleted_statuses,
     grouped_reports,

@@ -11,12 +11,14 @@ use serde_json::{json, Map, Value};
 use super::merged;
 use super::modlog::{self, user_map};
 use super::paging::Page;
+use super::status_text::{self, Mentioned};
 use crate::error::AppError;
 use crate::server::api::params::{wrong_type, Params};
 use crate::server::auth::{Actor, Caller, Privilege, Requirement};
 use crate::server::dates;
 use crate::server::db::accounts::{self, Account};
 use crate::server::db::reports::{self as report_db, NewReport, Report, ReportFilter, STATES};
+use crate::server::db::statuses::{self as status_db, NewStatus};
 use crate::server::db::{new_id, now_ms, Tx};
 use crate::server::events::{self, EventKind};
 use crate::server::state::AppState;
@@ -464,6 +466,137 @@ pub async fn delete_note(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A random version-4 UUID for the object id of a new status (client-api.md §4.1 `uri`).
+fn object_uuid() -> String {
+    use rand::Rng;
+    let mut bytes: [u8; 16] = rand::thread_rng().gen();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// How a mentioned account is listed in a status.
+fn mentioned(account: &Account) -> Mentioned {
+    Mentioned {
+        id: account.id.clone(),
+        username: account
+            .nickname
+            .split('@')
+            .next()
+            .unwrap_or(&account.nickname)
+            .to_string(),
+        acct: account.nickname.clone(),
+        url: account
+            .profile_url
+            .clone()
+            .unwrap_or_else(|| account.ap_id.clone()),
+    }
+}
+
+/// Legacy `POST /reports/:id/respond` `{status}`: a direct status from the caller to the reporter
+/// and the reported account (both mentioned), with its `report_response` entry in the same
+/// transaction; 200 the admin status object.
+pub async fn respond(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    params: &Params,
+) -> Result<Value, AppError> {
+    let actor = caller.authorize(&WRITE)?;
+    let author = caller
+        .account
+        .clone()
+        .ok_or_else(|| AppError::bad_request("A user account is required"))?;
+    let text = match params.raw("status") {
+        Some(Value::String(text)) if !text.trim().is_empty() && !text.contains('\0') => {
+            text.clone()
+        }
+        _ => return Err(AppError::bad_request("Invalid parameters")),
+    };
+    let report = find(state, id).await?;
+    let mut cache = HashMap::new();
+    let reported = reported_account(state, &mut cache, &report).await?;
+    let reporter = match &report.reporter_id {
+        Some(reporter_id) => accounts::by_id(&state.db, reporter_id).await?,
+        None => None,
+    };
+    let mut addressed: Vec<Mentioned> = Vec::new();
+    for account in [reporter.as_ref(), reported.as_ref()].into_iter().flatten() {
+        if !addressed.iter().any(|m| m.id == account.id) {
+            addressed.push(mentioned(account));
+        }
+    }
+    // `@nick` of an addressed account in the text becomes a mention link; other text stays text.
+    let base = state.site.base_url.clone();
+    let rendered = status_text::render(&text, &base, &|full: &str| {
+        let lower = full.to_lowercase();
+        addressed
+            .iter()
+            .find(|m| m.acct.to_lowercase() == lower)
+            .cloned()
+    });
+    let status_id = new_id();
+    let new = NewStatus {
+        id: status_id.clone(),
+        account_id: author.id.clone(),
+        local: true,
+        host: state.site.host.clone(),
+        uri: format!("{base}/objects/{}", object_uuid()),
+        url: format!("{base}/notice/{status_id}"),
+        content: rendered.html,
+        source: text.clone(),
+        spoiler_text: String::new(),
+        visibility: "direct".into(),
+        sensitive: false,
+        in_reply_to_id: None,
+        in_reply_to_account_id: None,
+        reblog_of_id: None,
+        conversation_id: now_ms().saturating_mul(1000),
+        app_name: None,
+        app_website: None,
+        mentions: Value::Array(
+            addressed
+                .iter()
+                .map(|m| json!({"id": m.id, "username": m.username, "acct": m.acct, "url": m.url}))
+                .collect(),
+        ),
+        tags: Value::Array(
+            rendered
+                .tags
+                .iter()
+                .map(|t| json!({"name": t, "url": format!("{base}/tag/{t}")}))
+                .collect(),
+        ),
+        created_at: now_ms(),
+    };
+    let mut tx = state.db.begin().await?;
+    status_db::insert(&mut tx, &new).await?;
+    log(
+        &mut tx,
+        &actor,
+        "report_response",
+        &report.id,
+        &report.state,
+        reported.as_ref(),
+        Some(&text),
+    )
+    .await?;
+    tx.commit().await?;
+    admin_statuses(state, std::slice::from_ref(&status_id))
+        .await?
+        .pop()
+        .flatten()
+        .ok_or(AppError::NotFound)
 }
 
 /// `GET /grouped_reports`: one group per reported status (moderation.md §2).

@@ -116,6 +116,7 @@ pub fn router() -> Router<AppState> {
             get(reports::show).put(reports::update_state),
         )
         .route("/reports/{id}/notes", post(reports::add_note))
+        .route("/reports/{id}/respond", post(reports::respond))
         .route(
             "/reports/{report_id}/notes/{id}",
             axum::routing::delete(reports::delete_note),

@@ -34,6 +34,15 @@ pub async fn update_state(
     ok(reports::update_state(&state, &req.caller, &id, &req.params).await?)
 }
 
+/// Legacy `POST /reports/:id/respond`.
+pub async fn respond(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: ApiRequest,
+) -> ApiResult {
+    ok(reports::respond(&state, &req.caller, &id, &req.params).await?)
+}
+
 pub async fn add_note(
     State(state): State<AppState>,
     Path(id): Path<String>,
