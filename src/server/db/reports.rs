@@ -2,17 +2,16 @@
 //!
 //! `status_ids` holds the reported status ids as submitted (a JSON array), so a report keeps naming
 //! a status after the status is deleted. `statuses_snapshot` holds what those statuses said when the
-//! report was filed (see [`snapshot_statuses`]): the Admin API's `statuses` key only lists statuses
+//! report was filed (see `service::reports::snapshot`): the Admin API's `statuses` key only lists statuses
 //! that still exist (as specified), but the panel can still show the reported content after a
 //! deletion. Reports and notes keep the ids of their accounts without a foreign key: a removed
 //! account renders as `{}` (users.md §3) while its reports stay.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use sqlx::any::AnyRow;
 
 use super::{now_ms, Db, RowExt, Tx};
 use crate::error::AppError;
-use crate::server::dates;
 
 /// The states a report can be in.
 pub const STATES: [&str; 3] = ["open", "closed", "resolved"];
@@ -238,57 +237,6 @@ pub async fn set_state(tx: &mut Tx, id: &str, state: &str) -> Result<(), AppErro
         .execute(&mut **tx)
         .await?;
     Ok(())
-}
-
-/// Of `ids`, those that are statuses by `account_id` (the ownership check of `POST /api/v1/reports`).
-pub async fn statuses_of_account(
-    tx: &mut Tx,
-    account_id: &str,
-    ids: &[String],
-) -> Result<Vec<String>, AppError> {
-    let mut found = Vec::new();
-    // One lookup per id keeps the SQL fixed; reports name a handful of statuses.
-    for id in ids {
-        let row = sqlx::query("SELECT id FROM statuses WHERE id = $1 AND account_id = $2")
-            .bind(id)
-            .bind(account_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-        if let Some(row) = row {
-            found.push(row.text("id")?);
-        }
-    }
-    Ok(found)
-}
-
-/// What the reported statuses said when the report was filed, in report order: id, author id, url,
-/// the rendered content and content warning, visibility, sensitivity, reblog target and creation
-/// date (README date format). Missing statuses are left out.
-pub async fn snapshot_statuses(tx: &mut Tx, ids: &[String]) -> Result<Value, AppError> {
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let row = sqlx::query(
-            "SELECT id, account_id, url, content, spoiler_text, visibility, sensitive, reblog_of_id, created_at
-             FROM statuses WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if let Some(row) = row {
-            out.push(json!({
-                "id": row.text("id")?,
-                "account_id": row.text("account_id")?,
-                "url": row.text("url")?,
-                "content": row.text("content")?,
-                "spoiler_text": row.text("spoiler_text")?,
-                "visibility": row.text("visibility")?,
-                "sensitive": row.flag("sensitive")?,
-                "reblog_of_id": row.opt_text("reblog_of_id")?,
-                "created_at": dates::iso(row.int("created_at")?),
-            }));
-        }
-    }
-    Ok(Value::Array(out))
 }
 
 /// Notes of the given reports, id ascending.

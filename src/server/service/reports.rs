@@ -18,7 +18,7 @@ use crate::server::auth::{Actor, Caller, Privilege, Requirement};
 use crate::server::dates;
 use crate::server::db::accounts::{self, Account};
 use crate::server::db::reports::{self as report_db, NewReport, Report, ReportFilter, STATES};
-use crate::server::db::statuses::{self as status_db, NewStatus};
+use crate::server::db::statuses::{self as status_db, NewStatus, Status};
 use crate::server::db::{new_id, now_ms, Tx};
 use crate::server::events::{self, EventKind};
 use crate::server::state::AppState;
@@ -83,6 +83,28 @@ impl<'a> Renderer<'a> {
         Ok(value)
     }
 
+    /// Loads the merged accounts of `ids` not loaded yet, in one query.
+    async fn load_accounts(&mut self, ids: Vec<String>) -> Result<(), AppError> {
+        let mut missing: Vec<String> = Vec::new();
+        for id in ids {
+            if !self.accounts.contains_key(&id) && !missing.contains(&id) {
+                missing.push(id);
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let found = status_db::accounts_by_ids(&self.state.db, &missing).await?;
+        for id in missing {
+            let value = match found.get(&id) {
+                Some(account) => merged::account(self.state, account),
+                None => json!({}),
+            };
+            self.accounts.insert(id, value);
+        }
+        Ok(())
+    }
+
     /// Loads the admin status objects of `ids` not loaded yet, in one call.
     async fn load_statuses<'i>(
         &mut self,
@@ -113,6 +135,14 @@ impl<'a> Renderer<'a> {
         }
         self.load_statuses(list.iter().flat_map(|r| r.status_ids.iter()))
             .await?;
+        let people = list
+            .iter()
+            .flat_map(|r| [r.account_id.as_deref(), r.reporter_id.as_deref()])
+            .chain(notes.values().flatten().map(|n| n.author_id.as_deref()))
+            .flatten()
+            .map(str::to_string)
+            .collect();
+        self.load_accounts(people).await?;
         let mut out = Vec::with_capacity(list.len());
         for report in list {
             let mut note_objects = Vec::new();
@@ -199,10 +229,7 @@ pub async fn show(state: &AppState, caller: &Caller, id: &str) -> Result<Value, 
     Renderer::new(state).report(&report).await
 }
 
-/// What the reported statuses said when the report was filed (steward extension for the panel):
-/// kept in `statuses_snapshot` because the Admin API's `statuses` only lists statuses that still
-/// exist. Each entry: `id`, `account_id`, `url`, `content` (HTML), `spoiler_text`, `visibility`,
-/// `sensitive`, `reblog_of_id`, `created_at`.
+/// What the reported statuses said when the report was filed (for the panel; see [`snapshot`]).
 pub async fn statuses_snapshot(
     state: &AppState,
     caller: &Caller,
@@ -690,6 +717,32 @@ pub async fn grouped(state: &AppState, caller: &Caller) -> Result<Value, AppErro
     Ok(json!({"reports": groups}))
 }
 
+/// What the reported statuses say when the report is filed, kept in the report's
+/// `statuses_snapshot` so the panel can still show reported content after the status is deleted
+/// (the Admin API's `statuses` key lists only statuses that still exist, as specified). Each entry:
+/// `id`, `account_id`, `url`, `content` (the rendered HTML), `spoiler_text`, `visibility`,
+/// `sensitive`, `reblog_of_id`, `created_at` (README date format).
+fn snapshot(statuses: &[&Status]) -> Value {
+    Value::Array(
+        statuses
+            .iter()
+            .map(|s| {
+                json!({
+                    "id": s.id,
+                    "account_id": s.account_id,
+                    "url": s.url,
+                    "content": s.content,
+                    "spoiler_text": s.spoiler_text,
+                    "visibility": s.visibility,
+                    "sensitive": s.sensitive,
+                    "reblog_of_id": s.reblog_of_id,
+                    "created_at": dates::iso(s.created_at),
+                })
+            })
+            .collect(),
+    )
+}
+
 /// `POST /api/v1/reports` (client-api.md §5): files an open report about `account_id`.
 pub async fn create(state: &AppState, caller: &Caller, params: &Params) -> Result<Value, AppError> {
     let reporter = caller.require_user("write:reports")?.clone();
@@ -724,15 +777,20 @@ pub async fn create(state: &AppState, caller: &Caller, params: &Params) -> Resul
         forwarded,
         created_at: now_ms(),
     };
-    let mut tx = state.db.begin().await?;
-    let owned = report_db::statuses_of_account(&mut tx, &target.id, &new.status_ids).await?;
-    if owned.len() != new.status_ids.len() {
-        return Err(AppError::bad_request(
-            "Reported statuses must belong to the reported account",
-        ));
+    let found = status_db::by_ids(&state.db, &new.status_ids).await?;
+    let mut reported: Vec<&Status> = Vec::with_capacity(new.status_ids.len());
+    for id in &new.status_ids {
+        match found.iter().find(|s| &s.id == id) {
+            Some(status) if status.account_id == target.id => reported.push(status),
+            _ => {
+                return Err(AppError::bad_request(
+                    "Reported statuses must belong to the reported account",
+                ))
+            }
+        }
     }
-    let snapshot = report_db::snapshot_statuses(&mut tx, &new.status_ids).await?;
-    report_db::insert(&mut tx, &new, &snapshot).await?;
+    let mut tx = state.db.begin().await?;
+    report_db::insert(&mut tx, &new, &snapshot(&reported)).await?;
     tx.commit().await?;
     events::publish(state, EventKind::Report, &new.id).await;
     Ok(json!({
