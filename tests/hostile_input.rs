@@ -65,6 +65,14 @@ fn routes() -> Vec<(Method, String)> {
         ("GET", "/instances/{k}/statuses"),
         ("DELETE", "/instances/{k}"),
         ("GET", "/stats"),
+        ("GET", "/reports"),
+        ("PATCH", "/reports"),
+        ("GET", "/reports/{k}"),
+        ("PUT", "/reports/{k}"),
+        ("POST", "/reports/{k}/notes"),
+        ("DELETE", "/reports/{k}/notes/{k}"),
+        ("POST", "/reports/{k}/respond"),
+        ("GET", "/grouped_reports"),
     ];
     let client = [
         ("POST", "/api/v1/apps"),
@@ -94,6 +102,7 @@ fn routes() -> Vec<(Method, String)> {
         ("GET", "/api/v1/statuses/{k}"),
         ("DELETE", "/api/v1/statuses/{k}"),
         ("POST", "/api/v1/statuses/{k}/reblog"),
+        ("POST", "/api/v1/reports"),
         ("POST", "/api/v1/accounts/{k}/follow"),
         ("POST", "/api/v1/accounts/{k}/unfollow"),
     ];
@@ -173,6 +182,17 @@ fn bodies() -> Vec<Value> {
         "in_reply_to_id",
         "media_ids",
         "instance",
+        "reports",
+        "state",
+        "content",
+        "account_id",
+        "status_ids",
+        "comment",
+        "forward",
+        "limit",
+        "max_id",
+        "since_id",
+        "actor_id",
     ];
     let values = [
         json!(null),
