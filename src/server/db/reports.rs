@@ -184,17 +184,6 @@ pub async fn by_id(db: &Db, id: &str) -> Result<Option<Report>, AppError> {
     Ok(row.as_ref().map(Report::from_row).transpose()?)
 }
 
-/// A report by id, read inside a transaction (batch changes check and apply in one).
-pub async fn by_id_in(tx: &mut Tx, id: &str) -> Result<Option<Report>, AppError> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM reports WHERE id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.as_ref().map(Report::from_row).transpose()?)
-}
-
 /// Every report that names at least one status (`GET /grouped_reports`), newest first.
 pub async fn with_statuses(db: &Db) -> Result<Vec<Report>, AppError> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(

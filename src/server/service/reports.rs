@@ -340,13 +340,14 @@ pub async fn update_states(
 ) -> Result<(), AppError> {
     let actor = caller.authorize(&WRITE)?;
     let items = batch_items(params)?;
-    let mut tx = state.db.begin().await?;
+    // Checked before the transaction starts: reports are never removed, and on SQLite a
+    // transaction that reads first may fail to upgrade to a write under concurrent writers.
     let mut failures = Vec::new();
     let mut changes: Vec<(Report, String)> = Vec::new();
     for item in &items {
         let sent_id = item.get("id").cloned().unwrap_or(Value::Null);
         let report = match &sent_id {
-            Value::String(id) if !id.contains('\0') => report_db::by_id_in(&mut tx, id).await?,
+            Value::String(id) if !id.contains('\0') => report_db::by_id(&state.db, id).await?,
             _ => None,
         };
         let Some(report) = report else {
@@ -361,16 +362,19 @@ pub async fn update_states(
         }
     }
     if !failures.is_empty() {
-        tx.rollback().await?;
         return Err(AppError::Shaped(
             axum::http::StatusCode::BAD_REQUEST,
             Value::Array(failures),
         ));
     }
     let mut reported: HashMap<String, Option<Account>> = HashMap::new();
-    for (report, new_state) in &changes {
+    let mut accounts = Vec::with_capacity(changes.len());
+    for (report, _) in &changes {
+        accounts.push(reported_account(state, &mut reported, report).await?);
+    }
+    let mut tx = state.db.begin().await?;
+    for ((report, new_state), account) in changes.iter().zip(&accounts) {
         report_db::set_state(&mut tx, &report.id, new_state).await?;
-        let account = reported_account(state, &mut reported, report).await?;
         log(
             &mut tx,
             &actor,
