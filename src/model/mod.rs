@@ -4,5 +4,7 @@
 pub mod dashboard;
 pub mod instance;
 pub mod query;
+pub mod sanitize;
 pub mod session;
+pub mod statuses;
 pub mod users;

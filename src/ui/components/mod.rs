@@ -6,5 +6,6 @@ pub mod icons;
 pub mod load_error;
 pub mod pager;
 pub mod sparkline;
+pub mod status_card;
 pub mod theme;
 pub mod toasts;
