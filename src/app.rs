@@ -11,6 +11,8 @@ use crate::ui::pages::invites::InvitesPage;
 use crate::ui::pages::landing::LandingPage;
 use crate::ui::pages::login::LoginPage;
 use crate::ui::pages::not_found::NotFoundPage;
+use crate::ui::pages::report::ReportPage;
+use crate::ui::pages::reports::ReportsPage;
 use crate::ui::pages::user::UserPage;
 use crate::ui::pages::user_confirm::ConfirmUserActionPage;
 use crate::ui::pages::users::UsersPage;
@@ -65,6 +67,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users/confirm") view=ConfirmUserActionPage ssr=SsrMode::Async/>
                     <Route path=path!("/users/:id") view=UserPage ssr=SsrMode::Async/>
                     <Route path=path!("/invites") view=InvitesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reports/:id") view=ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/*any") view=NotFoundPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>

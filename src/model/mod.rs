@@ -4,6 +4,7 @@
 pub mod dashboard;
 pub mod instance;
 pub mod query;
+pub mod reports;
 pub mod sanitize;
 pub mod session;
 pub mod statuses;

@@ -119,6 +119,8 @@ fn Frame(info: SessionInfo) -> impl IntoView {
     let role = info.role_label();
     let can_users = info.can("users_read");
     let can_invites = info.can("users_manage_invites");
+    let can_reports = info.can("reports_manage_reports");
+    crate::ui::components::report_live::provide_live_reports(can_reports);
     view! {
         <div class="shell" class:nav-open=move || nav_open.get()>
             <a class="skip-link" href="#content">"Skip to content"</a>
@@ -157,6 +159,9 @@ fn Frame(info: SessionInfo) -> impl IntoView {
                     <li><A href="/admin/" exact=true><Icon name="dashboard"/>" Dashboard"</A></li>
                     {can_users.then(|| view! {
                         <li><A href="/admin/users"><Icon name="users"/>" Users"<PendingCount/></A></li>
+                    })}
+                    {can_reports.then(|| view! {
+                        <li><A href="/admin/reports"><Icon name="report"/>" Reports"<crate::ui::components::report_live::OpenReportsCount/></A></li>
                     })}
                     {can_invites.then(|| view! {
                         <li><A href="/admin/invites"><Icon name="invite"/>" Invites"</A></li>

@@ -9,6 +9,7 @@ pub mod media;
 pub mod middleware;
 pub mod oauth;
 pub mod panel_forms;
+pub mod panel_reports;
 pub mod params;
 pub mod passwords;
 pub mod registration;
@@ -85,7 +86,18 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/invites/create", post(panel_forms::create_invite))
         .route("/admin/invites/revoke", post(panel_forms::revoke_invite))
-        .route("/admin/invites/email", post(panel_forms::email_invite));
+        .route("/admin/invites/email", post(panel_forms::email_invite))
+        // The report screens' form posts.
+        .route("/admin/reports/action", post(panel_reports::reports_action))
+        .route("/admin/reports/{id}/notes", post(panel_reports::add_note))
+        .route(
+            "/admin/reports/{id}/notes/delete",
+            post(panel_reports::delete_note),
+        )
+        .route(
+            "/admin/reports/{id}/status",
+            post(panel_reports::moderate_status),
+        );
     for prefix in admin::PREFIXES {
         router = router.nest(prefix, admin::router().fallback(middleware::api_not_found));
     }

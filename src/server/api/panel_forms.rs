@@ -32,13 +32,13 @@ pub const FLASH_COOKIE: &str = "steward_flash";
 const FLASH_MAX: usize = 3_800;
 
 /// A parsed form post and the caller behind its session.
-struct FormPost {
-    params: Params,
-    caller: Caller,
+pub(super) struct FormPost {
+    pub(super) params: Params,
+    pub(super) caller: Caller,
 }
 
 impl FormPost {
-    fn text(&self, key: &str) -> String {
+    pub(super) fn text(&self, key: &str) -> String {
         text(&self.params, key)
     }
 }
@@ -57,7 +57,7 @@ fn text(params: &Params, key: &str) -> String {
 }
 
 /// Reads the body (urlencoded or multipart) and resolves the session with the form's `csrf` field.
-async fn read_form(state: &AppState, request: Request) -> Result<FormPost, AppError> {
+pub(super) async fn read_form(state: &AppState, request: Request) -> Result<FormPost, AppError> {
     let (parts, body) = request.into_parts();
     let settings = state.settings().await?;
     // The credentials form may carry three images.
@@ -75,7 +75,7 @@ async fn read_form(state: &AppState, request: Request) -> Result<FormPost, AppEr
     Ok(FormPost { params, caller })
 }
 
-fn see_other(location: &str) -> Response {
+pub(super) fn see_other(location: &str) -> Response {
     (
         StatusCode::SEE_OTHER,
         [(header::LOCATION, location.to_string())],
@@ -99,22 +99,22 @@ pub fn safe_back(value: &str, fallback: &str) -> String {
 }
 
 /// `back` with one `notice`/`error` (replacing any earlier one) and extra parameters.
-fn back_with(back: &str, extra: &[(&str, &str)]) -> String {
+pub(super) fn back_with(back: &str, extra: &[(&str, &str)]) -> String {
     let (path, search) = back.split_once('?').unwrap_or((back, ""));
     with_params(path, search, &["notice", "error"], extra)
 }
 
-fn notice(back: &str, text: &str) -> Response {
+pub(super) fn notice(back: &str, text: &str) -> Response {
     see_other(&back_with(back, &[("notice", text)]))
 }
 
-fn error(back: &str, text: &str) -> Response {
+pub(super) fn error(back: &str, text: &str) -> Response {
     see_other(&back_with(back, &[("error", text)]))
 }
 
 /// A refused action: signed-out sessions go to the login page (and come back), everything else
 /// returns with "<prefix>: <server error>" (ui.md §5).
-fn failure(back: &str, prefix: &str, failure: &AppError) -> Response {
+pub(super) fn failure(back: &str, prefix: &str, failure: &AppError) -> Response {
     let message = failure.message();
     if message == "Invalid credentials." {
         return see_other(&format!("/admin/login?next={}", encode_component(back)));
@@ -201,7 +201,7 @@ fn with_flash(state: &AppState, location: &str, flash: Flash) -> Response {
 }
 
 /// Every non-empty value of a repeated form field, in order, without repeats.
-fn list(params: &Params, key: &str) -> Vec<String> {
+pub(super) fn list(params: &Params, key: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for item in params.strings(key).ok().flatten().unwrap_or_default() {
         let item = item.trim().to_string();

@@ -5,6 +5,7 @@ pub mod copy;
 pub mod icons;
 pub mod load_error;
 pub mod pager;
+pub mod report_live;
 pub mod sparkline;
 pub mod status_card;
 pub mod theme;

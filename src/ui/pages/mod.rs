@@ -5,6 +5,8 @@ pub mod invites;
 pub mod landing;
 pub mod login;
 pub mod not_found;
+pub mod report;
+pub mod reports;
 pub mod user;
 pub mod user_confirm;
 pub mod users;

@@ -1,0 +1,180 @@
+//! The report screens' reads (moderation.md §2): the queue with its tab counts, one report with
+//! its statuses (deleted ones from the report's snapshot), the open count for the sidebar. Writes
+//! go through the plain HTML forms of `server::api::panel_reports`.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::error::PanelError;
+use crate::model::reports::{OpenReports, ReportDetail, ReportListQuery, ReportsPage};
+
+/// Server-only glue: resolving account filters and turning service answers into panel types.
+#[cfg(feature = "ssr")]
+mod glue {
+    use serde_json::{json, Value};
+
+    use crate::error::{AppError, PanelError};
+    use crate::model::reports::{Report, ReportedStatus};
+    use crate::model::statuses::StatusView;
+    use crate::server::api::params::Params;
+    use crate::server::auth::Caller;
+    use crate::server::service::reports;
+    use crate::server::state::AppState;
+
+    pub fn from_json<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, PanelError> {
+        serde_json::from_value(value)
+            .map_err(|e| AppError::internal(format!("unexpected service answer: {e}")).into())
+    }
+
+    /// The id of the account a filter names (nickname or id); `Ok(None)` when there is none.
+    pub async fn account_id(state: &AppState, key: &str) -> Result<Option<String>, PanelError> {
+        match crate::server::service::users::find(state, key).await {
+            Ok(account) => Ok(Some(account.id)),
+            Err(AppError::NotFound | AppError::NotFoundWith(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// `GET /reports` with `params` (a page of reports and the total).
+    pub async fn list(
+        state: &AppState,
+        caller: &Caller,
+        params: Value,
+    ) -> Result<(Vec<Report>, i64), PanelError> {
+        let answer = reports::list(state, caller, &Params::from_value(params)).await?;
+        let total = answer.get("total").and_then(Value::as_i64).unwrap_or(0);
+        let list = answer.get("reports").cloned().unwrap_or_else(|| json!([]));
+        let raw: Vec<Value> = from_json(list)?;
+        let reports = raw.into_iter().map(report).collect::<Result<_, _>>()?;
+        Ok((reports, total))
+    }
+
+    /// A report object in its panel shape (statuses as status cards).
+    pub fn report(mut value: Value) -> Result<Report, PanelError> {
+        let raw = value
+            .as_object_mut()
+            .and_then(|map| map.remove("statuses"))
+            .unwrap_or(Value::Null);
+        let mut report: Report = from_json(value)?;
+        report.statuses = StatusView::list_from(&raw)
+            .into_iter()
+            .map(|card| ReportedStatus {
+                card,
+                deleted: false,
+            })
+            .collect();
+        Ok(report)
+    }
+}
+
+/// `GET /reports` for the queue, plus the count of every tab under the same account filters
+/// (needs `reports_manage_reports`). A filter naming no account answers an empty page that says so.
+#[server(prefix = "/api/steward/fn", endpoint = "reports_list", input = Json)]
+pub async fn list_reports(query: ReportListQuery) -> Result<ReportsPage, PanelError> {
+    use crate::model::reports::ReportTab;
+    use serde_json::{json, Map, Value};
+    let (state, caller) = super::door::caller(None).await?;
+    caller.authorize(&crate::server::service::reports::READ)?;
+    let now_ms = crate::server::db::now_ms();
+    let mut filters = Map::new();
+    for (key, param, what) in [
+        (&query.account, "account_id", "reported account"),
+        (&query.actor, "actor_id", "reporter"),
+    ] {
+        if key.is_empty() {
+            continue;
+        }
+        match glue::account_id(&state, key).await? {
+            Some(id) => {
+                filters.insert(param.into(), Value::String(id));
+            }
+            None => {
+                return Ok(ReportsPage {
+                    page_size: query.page_size,
+                    unknown_account: Some(what.to_string()),
+                    now_ms,
+                    ..ReportsPage::default()
+                })
+            }
+        }
+    }
+    let mut counts = [0i64; 4];
+    for (n, tab) in ReportTab::ALL.into_iter().enumerate() {
+        let mut params = filters.clone();
+        params.insert("page_size".into(), json!(1));
+        if let Some(s) = tab.state() {
+            params.insert("state".into(), json!(s.key()));
+        }
+        // Only the total is wanted; the one rendered report is the price of going through the
+        // same service call (and authorisation) as the REST API.
+        counts[n] = glue::list(&state, &caller, Value::Object(params)).await?.1;
+    }
+    let mut params = filters;
+    params.insert("page".into(), json!(query.page));
+    params.insert("page_size".into(), json!(query.page_size));
+    if let Some(s) = query.tab.state() {
+        params.insert("state".into(), json!(s.key()));
+    }
+    let (reports, total) = glue::list(&state, &caller, Value::Object(params)).await?;
+    Ok(ReportsPage {
+        reports,
+        total,
+        page_size: query.page_size,
+        counts,
+        unknown_account: None,
+        now_ms,
+    })
+}
+
+/// `GET /reports/:id` with the statuses deleted since the report was filed (from its snapshot).
+#[server(prefix = "/api/steward/fn", endpoint = "reports_show")]
+pub async fn get_report(id: String) -> Result<ReportDetail, PanelError> {
+    use crate::model::reports::ReportedStatus;
+    use crate::model::statuses::StatusView;
+    use crate::server::service::reports;
+    use serde_json::Value;
+    let (state, caller) = super::door::caller(None).await?;
+    let raw = reports::show(&state, &caller, &id).await?;
+    // Reported statuses belong to the reported account, so it is the author of deleted ones too.
+    let reported = raw.get("account").cloned().unwrap_or(Value::Null);
+    let report = glue::report(raw)?;
+    let snapshot = reports::statuses_snapshot(&state, &caller, &id).await?;
+    let mut statuses: Vec<ReportedStatus> = Vec::new();
+    for entry in snapshot.as_array().cloned().unwrap_or_default() {
+        let sid = entry.get("id").and_then(Value::as_str).unwrap_or_default();
+        if let Some(live) = report.statuses.iter().find(|s| s.card.id == sid) {
+            statuses.push(live.clone());
+            continue;
+        }
+        let mut entry = entry;
+        if let Some(map) = entry.as_object_mut() {
+            map.insert("account".into(), reported.clone());
+        }
+        if let Some(card) = StatusView::from_admin_object(&entry) {
+            statuses.push(ReportedStatus {
+                card,
+                deleted: true,
+            });
+        }
+    }
+    // Statuses the snapshot does not know still show.
+    for live in &report.statuses {
+        if !statuses.iter().any(|s| s.card.id == live.card.id) {
+            statuses.push(live.clone());
+        }
+    }
+    Ok(ReportDetail {
+        report,
+        statuses,
+        now_ms: crate::server::db::now_ms(),
+    })
+}
+
+/// The number of open reports (needs `reports_manage_reports`), for the sidebar's first paint.
+#[server(prefix = "/api/steward/fn", endpoint = "reports_open_count")]
+pub async fn get_open_reports() -> Result<OpenReports, PanelError> {
+    let (state, caller) = super::door::caller(None).await?;
+    let params = serde_json::json!({"state": "open", "page_size": 1});
+    let (_, open) = glue::list(&state, &caller, params).await?;
+    Ok(OpenReports { open })
+}
