@@ -13,6 +13,8 @@ use crate::ui::pages::login::LoginPage;
 use crate::ui::pages::not_found::NotFoundPage;
 use crate::ui::pages::report::ReportPage;
 use crate::ui::pages::reports::ReportsPage;
+use crate::ui::pages::status::StatusPage;
+use crate::ui::pages::statuses::StatusesPage;
 use crate::ui::pages::user::UserPage;
 use crate::ui::pages::user_confirm::ConfirmUserActionPage;
 use crate::ui::pages::users::UsersPage;
@@ -67,6 +69,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users/confirm") view=ConfirmUserActionPage ssr=SsrMode::Async/>
                     <Route path=path!("/users/:id") view=UserPage ssr=SsrMode::Async/>
                     <Route path=path!("/invites") view=InvitesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/statuses") view=StatusesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/statuses/:id") view=StatusPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports/:id") view=ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/*any") view=NotFoundPage ssr=SsrMode::Async/>

@@ -119,6 +119,7 @@ fn Frame(info: SessionInfo) -> impl IntoView {
     let role = info.role_label();
     let can_users = info.can("users_read");
     let can_invites = info.can("users_manage_invites");
+    let can_statuses = info.can("messages_read");
     let can_reports = info.can("reports_manage_reports");
     crate::ui::components::report_live::provide_live_reports(can_reports);
     view! {
@@ -162,6 +163,9 @@ fn Frame(info: SessionInfo) -> impl IntoView {
                     })}
                     {can_reports.then(|| view! {
                         <li><A href="/admin/reports"><Icon name="report"/>" Reports"<crate::ui::components::report_live::OpenReportsCount/></A></li>
+                    })}
+                    {can_statuses.then(|| view! {
+                        <li><A href="/admin/statuses"><Icon name="statuses"/>" Statuses"</A></li>
                     })}
                     {can_invites.then(|| view! {
                         <li><A href="/admin/invites"><Icon name="invite"/>" Invites"</A></li>

@@ -10,6 +10,7 @@ pub mod middleware;
 pub mod oauth;
 pub mod panel_forms;
 pub mod panel_reports;
+pub mod panel_statuses;
 pub mod params;
 pub mod passwords;
 pub mod registration;
@@ -87,6 +88,11 @@ pub fn router() -> Router<AppState> {
         .route("/admin/invites/create", post(panel_forms::create_invite))
         .route("/admin/invites/revoke", post(panel_forms::revoke_invite))
         .route("/admin/invites/email", post(panel_forms::email_invite))
+        // The statuses screens' form posts.
+        .route(
+            "/admin/statuses/action",
+            post(panel_statuses::status_action),
+        )
         // The report screens' form posts.
         .route("/admin/reports/action", post(panel_reports::reports_action))
         .route("/admin/reports/{id}/notes", post(panel_reports::add_note))

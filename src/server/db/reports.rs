@@ -197,6 +197,40 @@ pub async fn with_statuses(db: &Db) -> Result<Vec<Report>, AppError> {
         .collect::<Result<_, _>>()?)
 }
 
+/// Reports whose submitted status ids include `status_id`, newest first, at most `limit`. The
+/// ids are a JSON array in one column, so the database narrows by substring (portable `LIKE`
+/// with an escape character) and the exact membership is checked here.
+pub async fn referencing_status(
+    db: &Db,
+    status_id: &str,
+    limit: i64,
+) -> Result<Vec<Report>, AppError> {
+    let quoted = serde_json::to_string(status_id)?;
+    let mut pattern = String::from("%");
+    for c in quoted.chars() {
+        if matches!(c, '%' | '_' | '!') {
+            pattern.push('!');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM reports WHERE status_ids LIKE $1 ESCAPE '!' ORDER BY id DESC LIMIT $2"
+    )))
+    .bind(pattern)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    let reports: Vec<Report> = rows
+        .iter()
+        .map(Report::from_row)
+        .collect::<Result<_, _>>()?;
+    Ok(reports
+        .into_iter()
+        .filter(|r| r.status_ids.iter().any(|id| id == status_id))
+        .collect())
+}
+
 /// Stores a new open report with its status snapshot.
 pub async fn insert(tx: &mut Tx, new: &NewReport, snapshot: &Value) -> Result<(), AppError> {
     sqlx::query(

@@ -222,6 +222,18 @@ pub async fn list(state: &AppState, caller: &Caller, params: &Params) -> Result<
     Ok(json!({"reports": reports, "total": total}))
 }
 
+/// Report objects whose submitted status ids include `status_id`, newest first, at most 100 (the
+/// panel's status page; no REST route).
+pub async fn referencing_status(
+    state: &AppState,
+    caller: &Caller,
+    status_id: &str,
+) -> Result<Vec<Value>, AppError> {
+    caller.authorize(&READ)?;
+    let list = report_db::referencing_status(&state.db, status_id, 100).await?;
+    Renderer::new(state).reports(&list).await
+}
+
 /// `GET /reports/:id`.
 pub async fn show(state: &AppState, caller: &Caller, id: &str) -> Result<Value, AppError> {
     caller.authorize(&READ)?;

@@ -220,3 +220,85 @@ fn is_web_address(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     lower.starts_with("https://") || lower.starts_with("http://")
 }
+
+/// The moderation menu of one status (ui.md §4.7): sensitive on/off, visibility
+/// public/unlisted/private, delete. Each is a button of one plain form posted to
+/// `/admin/statuses/action`, so it works without JavaScript; deleting first returns with
+/// `confirm_delete=<id>`, and the page then renders this with `confirm_delete` set, which shows
+/// the confirmation instead of the menu. Only for sessions with `messages_delete`; callers hide it
+/// otherwise.
+///
+/// `back` is the page to return to (without one-shot parameters); `after_delete` replaces it once
+/// the status is gone (its own page would be a 404).
+#[component]
+pub fn StatusModeration(
+    status: StatusView,
+    #[prop(into)] back: String,
+    #[prop(optional)] confirm_delete: bool,
+    #[prop(optional, into)] after_delete: Option<String>,
+) -> impl IntoView {
+    let csrf = crate::ui::layout::use_session().csrf_token;
+    let id = status.id.clone();
+    let who = status.author_label();
+    let hidden = view! {
+        <input type="hidden" name="csrf" value=csrf/>
+        <input type="hidden" name="back" value=back.clone()/>
+        <input type="hidden" name="id" value=id.clone()/>
+        {after_delete.map(|a| view! { <input type="hidden" name="after_delete" value=a/> })}
+    };
+    if confirm_delete {
+        let title_id = format!("confirm-delete-{id}");
+        let labelled_by = title_id.clone();
+        return view! {
+            <div class="confirm-box" role="alertdialog" aria-labelledby=labelled_by>
+                <p id=title_id><strong>{format!("Delete status #{id} by {who}?")}</strong></p>
+                <p>"The status and its reblogs are removed for everyone, and reports stop listing it. This can't be undone."</p>
+                <form method="post" action="/admin/statuses/action" class="confirm-actions">
+                    {hidden}
+                    <input type="hidden" name="confirmed" value="1"/>
+                    <a class="button" href=back autofocus>"Cancel"</a>
+                    <button type="submit" class="danger" name="action" value="delete">"Delete status"</button>
+                </form>
+            </div>
+        }
+        .into_any();
+    }
+    // Reblogs can't be updated, only deleted (moderation.md §3 PUT).
+    let updatable = status.reblog.is_none();
+    let sensitive = updatable.then(|| {
+        let (value, label) = if status.sensitive {
+            ("sensitive_off", "Mark not sensitive")
+        } else {
+            ("sensitive_on", "Mark sensitive")
+        };
+        view! { <button type="submit" class="menu-item" name="action" value=value>{label}</button> }
+    });
+    let visibilities = status.can_change_visibility().then(|| {
+        crate::model::statuses::SETTABLE_VISIBILITIES
+            .iter()
+            .filter(|v| **v != status.visibility)
+            .map(|v| {
+                let label = format!(
+                    "Make {}",
+                    crate::model::statuses::visibility_label(v).to_lowercase()
+                );
+                view! {
+                    <button type="submit" class="menu-item" name="action" value=format!("visibility_{v}")>{label}</button>
+                }
+            })
+            .collect_view()
+    });
+    let menu_label = format!("Moderate status #{id}");
+    view! {
+        <details class="row-menu status-menu" on:keydown=crate::ui::layout::escape_closes>
+            <summary aria-label=menu_label.clone()>"Moderate"</summary>
+            <form method="post" action="/admin/statuses/action" class="menu" role="group" aria-label=menu_label>
+                {hidden}
+                {sensitive}
+                {visibilities}
+                <button type="submit" class="menu-item danger" name="action" value="delete">"Delete…"</button>
+            </form>
+        </details>
+    }
+    .into_any()
+}

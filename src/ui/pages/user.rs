@@ -46,6 +46,9 @@ pub fn UserPage() -> impl IntoView {
             }
         },
     );
+    let statuses = super::user_tabs::statuses_resource(id, use_session().can("messages_read"));
+    let reports =
+        super::user_tabs::reports_resource(id, use_session().can("reports_manage_reports"));
     view! {
         <Suspense fallback=|| view! { <div class="card skeleton"></div> }>
             {move || Suspend::new(async move {
@@ -53,7 +56,7 @@ pub fn UserPage() -> impl IntoView {
                 let mailer = overview.await.map(|o| (o.mailer_enabled, o.now_ms)).unwrap_or((false, 0));
                 let flash = flash.await.ok().flatten();
                 match found {
-                    Ok(user) => view! { <UserView user mailer=mailer.0 now_ms=mailer.1 flash tab credentials/> }.into_any(),
+                    Ok(user) => view! { <UserView user mailer=mailer.0 now_ms=mailer.1 flash tab credentials statuses reports/> }.into_any(),
                     Err(error) => view! {
                         <Title text="User"/>
                         <h1>"User"</h1>
@@ -99,6 +102,8 @@ fn UserView(
     flash: Option<Flash>,
     tab: Memo<String>,
     credentials: CredentialsResource,
+    statuses: super::user_tabs::UserStatusesResource,
+    reports: super::user_tabs::UserReportsResource,
 ) -> impl IntoView {
     let session = use_session();
     let page = user_href(&user.id);
@@ -108,6 +113,15 @@ fn UserView(
     let overview_href = page.clone();
     let credentials_href = format!("{page}?tab=credentials");
     let on_credentials = move || tab.get() == "credentials" && can_credentials;
+    let can_statuses = session.can("messages_read");
+    let can_reports = session.can("reports_manage_reports");
+    let statuses_href = format!("{page}?tab=statuses");
+    let reports_href = format!("{page}?tab=reports");
+    let on_statuses = move || tab.get() == "statuses" && can_statuses;
+    let on_reports = move || tab.get() == "reports" && can_reports;
+    let on_overview = move || !on_credentials() && !on_statuses() && !on_reports();
+    let tab_nick = user.nickname.clone();
+    let tab_id = user.id.clone();
     let reset = match &flash {
         Some(Flash::ResetLink {
             nickname,
@@ -130,14 +144,26 @@ fn UserView(
         <Title text=title/>
         <UserHeader user=header_user now_ms/>
         {reset.map(|(nickname, link, hours)| view! { <ResetLinkBox nickname link hours/> })}
-        {can_credentials.then(|| view! {
+        {(can_credentials || can_statuses || can_reports).then(|| view! {
             <nav class="tabs" aria-label="User sections">
-                <a class="tab" href=overview_href aria-current=move || (!on_credentials()).then_some("page")>"Overview"</a>
-                <a class="tab" href=credentials_href aria-current=move || on_credentials().then_some("page")>"Credentials"</a>
+                <a class="tab" href=overview_href aria-current=move || on_overview().then_some("page")>"Overview"</a>
+                {can_statuses.then(|| view! {
+                    <a class="tab" href=statuses_href aria-current=move || on_statuses().then_some("page")>"Statuses"</a>
+                })}
+                {can_reports.then(|| view! {
+                    <a class="tab" href=reports_href aria-current=move || on_reports().then_some("page")>"Reports"</a>
+                })}
+                {can_credentials.then(|| view! {
+                    <a class="tab" href=credentials_href aria-current=move || on_credentials().then_some("page")>"Credentials"</a>
+                })}
             </nav>
         })}
         {move || {
-            if on_credentials() {
+            if on_statuses() {
+                view! { <super::user_tabs::UserStatusesTab user_id=tab_id.clone() nickname=tab_nick.clone() data=statuses now_ms/> }.into_any()
+            } else if on_reports() {
+                view! { <super::user_tabs::UserReportsTab nickname=tab_nick.clone() data=reports now_ms/> }.into_any()
+            } else if on_credentials() {
                 view! { <CredentialsTab user=body_user.clone() refused=credential_errors.clone() data=credentials/> }.into_any()
             } else {
                 view! { <Actions user=body_user.clone() mailer is_self session=session_for_body.clone()/> }.into_any()

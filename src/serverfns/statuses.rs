@@ -1,0 +1,142 @@
+//! The statuses screens' reads (moderation.md §3–4): lists (all, local, by instance, by user), one
+//! status, the screen's instance choices and counters, and the reports that reference a status or
+//! concern an account. Writes go through the plain HTML forms of `server::api::panel_statuses`.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::error::PanelError;
+use crate::model::statuses::{
+    ReportLine, StatusListQuery, StatusView, StatusesOverview, StatusesPage,
+};
+
+/// A status list answer as one page of cards; `more` when the page came back full.
+#[cfg(feature = "ssr")]
+fn page_of(value: &serde_json::Value, page_size: i64) -> StatusesPage {
+    let returned = value.as_array().map(Vec::len).unwrap_or(0);
+    StatusesPage {
+        statuses: StatusView::list_from(value),
+        more: i64::try_from(returned).unwrap_or(i64::MAX) >= page_size,
+    }
+}
+
+/// Statuses of the screen's query: `page` (1-based) of `page_size` items (needs `messages_read`).
+/// An instance goes to `GET /instances/:host/statuses`, anything else to `GET /statuses`.
+#[server(prefix = "/api/steward/fn", endpoint = "statuses_list", input = Json)]
+pub async fn list_statuses(
+    query: StatusListQuery,
+    page: i64,
+    page_size: i64,
+) -> Result<StatusesPage, PanelError> {
+    use crate::server::api::params::Params;
+    use crate::server::service::statuses;
+    let (state, caller) = super::door::caller(None).await?;
+    let mut params = query.api_params(page);
+    params["page_size"] = serde_json::json!(page_size);
+    let params = Params::from_value(params);
+    let value = if query.instance.is_empty() || query.local_only {
+        statuses::list(&state, &caller, &params).await?
+    } else {
+        statuses::list_by_instance(&state, &caller, &query.instance, &params).await?
+    };
+    Ok(page_of(&value, page_size))
+}
+
+/// This host, the peers (`GET /api/v1/instance/peers`) and the visibility counters of `instance`
+/// (`GET /stats`; `None` without `statistics_read`). An empty `instance` counts everything;
+/// `local_only` counts this host.
+#[server(prefix = "/api/steward/fn", endpoint = "statuses_overview")]
+pub async fn get_statuses_overview(
+    instance: String,
+    local_only: bool,
+) -> Result<StatusesOverview, PanelError> {
+    use crate::model::statuses::VisibilityCounts;
+    use crate::server::api::params::Params;
+    use crate::server::service::{instance as instance_service, statuses};
+    let (state, caller) = super::door::caller(None).await?;
+    // The instance list is for people allowed to list statuses.
+    caller.authorize(&statuses::READ)?;
+    let peers = instance_service::peers(&state.db).await?;
+    let counted = if local_only {
+        state.site.host.clone()
+    } else {
+        instance
+    };
+    let params = Params::from_value(serde_json::json!({ "instance": counted }));
+    let counts = statuses::stats(&state, &caller, &params)
+        .await
+        .ok()
+        .map(|v| VisibilityCounts::from_stats(&v));
+    Ok(StatusesOverview {
+        local_host: state.site.host.clone(),
+        peers,
+        counts,
+        now_ms: crate::server::db::now_ms(),
+    })
+}
+
+/// `GET /statuses/:id` (needs `messages_read`).
+#[server(prefix = "/api/steward/fn", endpoint = "statuses_show")]
+pub async fn get_status(id: String) -> Result<StatusView, PanelError> {
+    let (state, caller) = super::door::caller(None).await?;
+    let value = crate::server::service::statuses::show(&state, &caller, &id).await?;
+    StatusView::from_admin_object(&value)
+        .ok_or_else(|| crate::error::AppError::internal("unexpected status object").into())
+}
+
+/// `GET /users/:id/statuses`: `page` of 20 with the tab's toggles (needs `messages_read`).
+#[server(prefix = "/api/steward/fn", endpoint = "statuses_of_user")]
+pub async fn list_user_statuses(
+    id: String,
+    godmode: bool,
+    with_reblogs: bool,
+    page: i64,
+    page_size: i64,
+) -> Result<StatusesPage, PanelError> {
+    use crate::server::api::params::Params;
+    let (state, caller) = super::door::caller(None).await?;
+    let params = Params::from_value(serde_json::json!({
+        "godmode": godmode,
+        "with_reblogs": with_reblogs,
+        "page": page,
+        "page_size": page_size,
+    }));
+    let value =
+        crate::server::service::statuses::list_by_user(&state, &caller, &id, &params).await?;
+    Ok(page_of(&value, page_size))
+}
+
+/// Reports about (`filed_by = false`) or filed by the account `id`, newest first, at most 50
+/// (needs `reports_manage_reports`). Returns the lines and the total.
+#[server(prefix = "/api/steward/fn", endpoint = "statuses_user_reports")]
+pub async fn list_user_reports(
+    id: String,
+    filed_by: bool,
+) -> Result<(Vec<ReportLine>, i64), PanelError> {
+    use crate::server::api::params::Params;
+    let (state, caller) = super::door::caller(None).await?;
+    let key = if filed_by { "actor_id" } else { "account_id" };
+    let params = Params::from_value(serde_json::json!({ key: id, "page_size": 50 }));
+    let value = crate::server::service::reports::list(&state, &caller, &params).await?;
+    let lines = value
+        .get("reports")
+        .and_then(serde_json::Value::as_array)
+        .map(|list| list.iter().filter_map(ReportLine::from_report).collect())
+        .unwrap_or_default();
+    let total = value
+        .get("total")
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(0);
+    Ok((lines, total))
+}
+
+/// Reports whose status ids include the status `id`, newest first (needs
+/// `reports_manage_reports`). Returns the lines and their number.
+#[server(prefix = "/api/steward/fn", endpoint = "statuses_reports")]
+pub async fn list_status_reports(id: String) -> Result<(Vec<ReportLine>, i64), PanelError> {
+    let (state, caller) = super::door::caller(None).await?;
+    let reports = crate::server::service::reports::referencing_status(&state, &caller, &id).await?;
+    let lines: Vec<ReportLine> = reports.iter().filter_map(ReportLine::from_report).collect();
+    let total = i64::try_from(lines.len()).unwrap_or(i64::MAX);
+    Ok((lines, total))
+}
