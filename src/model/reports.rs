@@ -364,13 +364,6 @@ pub struct OpenReports {
     pub open: i64,
 }
 
-/// Visibilities a moderator may set on a status (moderation.md §3 `PUT /statuses/:id`).
-pub const SETTABLE_VISIBILITIES: [(&str, &str); 3] = [
-    ("public", "Public"),
-    ("unlisted", "Unlisted"),
-    ("private", "Followers only"),
-];
-
 /// Unix milliseconds of an ISO-8601 UTC timestamp (`2024-05-01T12:30:00.000Z`), if readable.
 pub fn iso_ms(iso: &str) -> Option<i64> {
     let day = super::users::iso_day_number(iso)?;

@@ -99,10 +99,6 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/reports/{id}/notes/delete",
             post(panel_reports::delete_note),
-        )
-        .route(
-            "/admin/reports/{id}/status",
-            post(panel_reports::moderate_status),
         );
     for prefix in admin::PREFIXES {
         router = router.nest(prefix, admin::router().fallback(middleware::api_not_found));

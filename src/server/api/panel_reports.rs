@@ -3,8 +3,9 @@
 //! session, the same service function as the REST Admin API runs (same authorisation, same log
 //! entries), and the answer is `303 See Other` back into `/admin` with `?notice=` or `?error=`.
 //!
-//! Deleting a note or a status is confirmed first: the post without `confirmed=1` returns to the
-//! report page with `confirm_note=` / `confirm_status=`, which shows the confirmation in place.
+//! Deleting a note is confirmed first: the post without `confirmed=1` returns to the report page
+//! with `confirm_note=`, which shows the confirmation in place. The reported statuses are moderated
+//! through the statuses screens' form ([`super::panel_statuses`]).
 
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
@@ -18,8 +19,7 @@ use super::params::Params;
 use crate::error::AppError;
 use crate::model::query::{encode_component, with_params};
 use crate::model::reports::ReportState;
-use crate::model::statuses::visibility_label;
-use crate::server::service::{reports, statuses};
+use crate::server::service::reports;
 use crate::server::state::AppState;
 
 /// The report page of `id`.
@@ -30,7 +30,7 @@ fn report_page(id: &str) -> String {
 /// `back` without the one-shot confirmation parameters.
 fn without_confirmations(back: &str) -> String {
     let (path, search) = back.split_once('?').unwrap_or((back, ""));
-    with_params(path, search, &["confirm_note", "confirm_status"], &[])
+    with_params(path, search, &["confirm_note", "confirm_delete"], &[])
 }
 
 /// "@bob" for the reported account of a report, "the account" when it is gone.
@@ -204,72 +204,6 @@ pub async fn delete_note(
     match reports::delete_note(&state, &form.caller, &id, &note_id).await {
         Ok(()) => notice(&back, "Deleted the note."),
         Err(e) => failure(&back, "Couldn't delete the note", &e),
-    }
-}
-
-/// `POST /admin/reports/{id}/status` with `status_id` and `op`: `sensitive:true|false`,
-/// `visibility:<public|unlisted|private>` or `delete` (confirmed first).
-pub async fn moderate_status(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    let form = match read_form(&state, request).await {
-        Ok(form) => form,
-        Err(e) => return e.into_response(),
-    };
-    let back = without_confirmations(&safe_back(&form.text("back"), &report_page(&id)));
-    let status_id = form.text("status_id");
-    let op = form.text("op");
-    if status_id.is_empty() {
-        return error(&back, "Choose a status first.");
-    }
-    let (outcome, done, failed) = match op.split_once(':') {
-        Some(("sensitive", value)) => {
-            let on = value == "true";
-            let params = Params::from_value(json!({ "sensitive": on }));
-            (
-                statuses::update(&state, &form.caller, &status_id, &params)
-                    .await
-                    .map(drop),
-                if on {
-                    "Marked the status sensitive.".to_string()
-                } else {
-                    "Marked the status not sensitive.".to_string()
-                },
-                "Couldn't change the status",
-            )
-        }
-        Some(("visibility", value)) => {
-            let params = Params::from_value(json!({ "visibility": value }));
-            (
-                statuses::update(&state, &form.caller, &status_id, &params)
-                    .await
-                    .map(drop),
-                format!(
-                    "Changed the status's visibility to {}.",
-                    visibility_label(value).to_lowercase()
-                ),
-                "Couldn't change the status's visibility",
-            )
-        }
-        None if op == "delete" => {
-            if form.text("confirmed") != "1" {
-                return see_other(&back_with(&back, &[("confirm_status", &status_id)]));
-            }
-            (
-                statuses::delete(&state, &form.caller, &status_id)
-                    .await
-                    .map(drop),
-                "Deleted the status.".to_string(),
-                "Couldn't delete the status",
-            )
-        }
-        _ => return error(&back, "Choose an action for the status."),
-    };
-    match outcome {
-        Ok(()) => notice(&back, &done),
-        Err(e) => failure(&back, failed, &e),
     }
 }
 

@@ -10,8 +10,7 @@ use leptos_router::hooks::{use_location, use_params_map};
 
 use crate::model::query::{encode_component, query_value};
 use crate::model::reports::{
-    relative_age, ReportDetail, ReportListQuery, ReportNote, ReportState, ReportTab,
-    ReportedStatus, SETTABLE_VISIBILITIES,
+    relative_age, ReportDetail, ReportListQuery, ReportNote, ReportState, ReportTab, ReportedStatus,
 };
 use crate::model::session::SessionInfo;
 use crate::model::users::{absolute_time, short_id, AdminUser, UserAction, MRF_TAGS};
@@ -20,7 +19,7 @@ use crate::ui::components::badges::{RoleBadges, StatusBadges, TagChips};
 use crate::ui::components::copy::CopyButton;
 use crate::ui::components::load_error::LoadError;
 use crate::ui::components::report_live::use_live_reports;
-use crate::ui::components::status_card::StatusCard;
+use crate::ui::components::status_card::{StatusCard, StatusModeration};
 use crate::ui::layout::use_session;
 use crate::ui::pages::reports::{handle, report_href, StateBadge};
 use crate::ui::pages::users::user_href;
@@ -53,7 +52,8 @@ fn ReportView(detail: ReportDetail) -> impl IntoView {
     let location = use_location();
     let search = location.search.get_untracked();
     let confirm_note = query_value(&search, "confirm_note");
-    let confirm_status = query_value(&search, "confirm_status");
+    // The statuses screens' delete confirmation asks with `confirm_delete=<status id>`.
+    let confirm_status = query_value(&search, "confirm_delete");
     let typed_note = query_value(&search, "note");
     let report = detail.report;
     let page = report_href(&report.id);
@@ -69,14 +69,15 @@ fn ReportView(detail: ReportDetail) -> impl IntoView {
         let start = live.version.get_untracked();
         Memo::new(move |_| live.version.get() != start)
     });
+    let can_moderate = session.can("messages_delete");
     let statuses = detail
         .statuses
         .into_iter()
         .map(|status| {
             let confirming = status.card.id == confirm_status;
             view! {
-                <li><ReportedStatusItem status report_id=report.id.clone() back=page.clone()
-                    confirming now_ms=detail.now_ms session=session.clone()/></li>
+                <li><ReportedStatusItem status back=page.clone() confirming now_ms=detail.now_ms
+                    can_moderate/></li>
             }
         })
         .collect_view();
@@ -243,7 +244,9 @@ fn AccountCard(
         ..Default::default()
     }
     .href();
-    let actions = quick.then(|| quick_actions(&user, &session, &back));
+    let actions = quick
+        .then(|| quick_actions(&user, &session, &back))
+        .flatten();
     let alt = format!("avatar of @{nick}");
     view! {
         <section class="card account-card" aria-labelledby=heading_id>
@@ -274,7 +277,7 @@ fn AccountCard(
 
 /// Deactivate/activate, tag presets, password reset and delete for the reported account, each only
 /// with its privilege (ui.md §2). Deactivate and delete go through the users confirmation step.
-fn quick_actions(user: &AdminUser, session: &SessionInfo, back: &str) -> impl IntoView {
+fn quick_actions(user: &AdminUser, session: &SessionInfo, back: &str) -> Option<AnyView> {
     let can = |action: UserAction| action.need().met_by(session);
     let is_self = session.account_id == user.id;
     let csrf = session.csrf_token.clone();
@@ -291,6 +294,9 @@ fn quick_actions(user: &AdminUser, session: &SessionInfo, back: &str) -> impl In
     }
     if !is_self && can(UserAction::Delete) {
         buttons.push(UserAction::Delete);
+    }
+    if buttons.is_empty() && !can(UserAction::Tag) {
+        return None;
     }
     let forms = buttons
         .into_iter()
@@ -328,91 +334,41 @@ fn quick_actions(user: &AdminUser, session: &SessionInfo, back: &str) -> impl In
             <div class="button-row">{removable}</div>
         }
     });
-    view! {
-        <div class="quick-actions" role="group" aria-label=format!("Actions on @{}", user.nickname)>
-            <div class="button-row">{forms}</div>
-            {tags}
-        </div>
-    }
+    Some(
+        view! {
+            <div class="quick-actions" role="group" aria-label=format!("Actions on @{}", user.nickname)>
+                <div class="button-row">{forms}</div>
+                {tags}
+            </div>
+        }
+        .into_any(),
+    )
 }
 
 /// A reported status in the report: the card and, while it exists and the session holds
-/// `messages_delete`, its moderation menu.
+/// `messages_delete`, the statuses screens' moderation menu (its delete confirmation included),
+/// coming back to this report.
 #[component]
 fn ReportedStatusItem(
     status: ReportedStatus,
-    report_id: String,
     back: String,
     confirming: bool,
     now_ms: i64,
-    session: SessionInfo,
+    can_moderate: bool,
 ) -> impl IntoView {
-    let action = format!("/admin/reports/{}/status", encode_component(&report_id));
-    let can_moderate = session.can("messages_delete") && !status.deleted;
-    let csrf = session.csrf_token.clone();
     let deleted = status.deleted;
-    let status = status.card;
-    let author = status.author_label();
-    let is_reblog = status.reblog.is_some();
-    let menu = can_moderate.then(|| {
-        let hidden = view! {
-            <input type="hidden" name="csrf" value=csrf.clone()/>
-            <input type="hidden" name="back" value=back.clone()/>
-            <input type="hidden" name="status_id" value=status.id.clone()/>
-        };
-        let sensitive = if status.sensitive {
-            view! { <button type="submit" name="op" value="sensitive:false">"Mark not sensitive"</button> }
-        } else {
-            view! { <button type="submit" name="op" value="sensitive:true">"Mark sensitive"</button> }
-        };
-        // Direct statuses and reblogs can't change visibility (moderation.md §3).
-        let visibility = status.can_change_visibility().then(|| {
-            SETTABLE_VISIBILITIES
-                .into_iter()
-                .filter(|(v, _)| *v != status.visibility)
-                .map(|(v, label)| view! {
-                    <button type="submit" name="op" value=format!("visibility:{v}")>{format!("Make {}", label.to_lowercase())}</button>
-                })
-                .collect_view()
-        });
-        let sensitive = (!is_reblog).then_some(sensitive);
+    let card = status.card;
+    let menu = (can_moderate && !deleted).then(|| {
         view! {
-            <form method="post" action=action.clone() class="status-actions" aria-label=format!("Moderate the status by {author}")>
-                {hidden}
-                {sensitive}
-                {visibility}
-                <button type="submit" name="op" value="delete" class="danger">"Delete status"</button>
-            </form>
-        }
-    });
-    let confirm = (confirming && can_moderate).then(|| {
-        let cancel = NodeRef::<leptos::html::A>::new();
-        Effect::new(move |_| {
-            if let Some(link) = cancel.get() {
-                let _ = link.focus();
-            }
-        });
-        view! {
-            <div class="confirm-inline" role="alertdialog" aria-labelledby="confirm-status-title" aria-describedby="confirm-status-text">
-                <h3 id="confirm-status-title">{format!("Delete this status by {author}?")}</h3>
-                <p id="confirm-status-text">"It is removed for everyone, with its reblogs. This can't be undone; the report keeps a copy."</p>
-                <form method="post" action=action.clone() class="confirm-actions">
-                    <input type="hidden" name="csrf" value=csrf.clone()/>
-                    <input type="hidden" name="back" value=back.clone()/>
-                    <input type="hidden" name="status_id" value=status.id.clone()/>
-                    <input type="hidden" name="confirmed" value="1"/>
-                    <a class="button" href=back.clone() node_ref=cancel autofocus>"Cancel"</a>
-                    <button type="submit" name="op" value="delete" class="danger">"Delete status"</button>
-                </form>
-            </div>
+            <StatusModeration status=card.clone() back=back.clone() confirm_delete=confirming
+                after_delete=back.clone()/>
         }
     });
     view! {
-        {deleted.then(|| view! {
-            <p class="hint"><span class="badge danger">"Deleted"</span>" since the report was filed; shown as it was then."</p>
-        })}
-        <StatusCard status now_ms>
-            {confirm}
+        <StatusCard status=card now_ms>
+            {deleted.then(|| view! {
+                <p class="hint"><span class="badge danger">"Deleted"</span>" since the report was filed; shown as it was then."</p>
+            })}
             {menu}
         </StatusCard>
     }
