@@ -11,6 +11,7 @@
 # The URL is the admin URL of the cluster (postgres://postgres@127.0.0.1:PORT/postgres); the Rust tests
 # create their own databases in it. PostgreSQL refuses to run as root, so as root the cluster runs as
 # the `postgres` user. Binaries come from PATH, else /usr/lib/postgresql/*/bin, else apt-get.
+# STEWARD_PG_OPTS adds server options (`-c name=value …`, later ones win), e.g. the benchmark's memory.
 
 _pg_log() { printf '[pg] %s\n' "$*" >&2; }
 
@@ -94,7 +95,7 @@ pg_start() {
         _pg_port_busy "$port" && continue
         # Tests need speed, not durability; the socket lives in the temp dir, not /var/run/postgresql.
         if _pg_as_owner "$dir" "$_PG_BIN/pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/server.log" \
-            -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+            -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${STEWARD_PG_OPTS:-}" \
             >/dev/null 2>&1; then
             export STEWARD_PG_DIR="$dir"
             export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"

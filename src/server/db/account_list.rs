@@ -128,21 +128,41 @@ fn bind_all<'q>(mut query: AnyQuery<'q>, args: &[Arg]) -> AnyQuery<'q> {
     query
 }
 
-/// How many accounts match `filter`.
-pub async fn count(db: &Db, filter: &AccountFilter) -> Result<i64, AppError> {
-    let w = build(db.backend, filter);
-    let sql = if w.counts_table_ok {
+/// The count query of a built filter.
+fn count_sql(w: &Where) -> String {
+    if w.counts_table_ok {
         format!(
             "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM account_counts WHERE {}",
             w.sql
         )
     } else {
         format!("SELECT COUNT(*) AS n FROM accounts WHERE {}", w.sql)
-    };
-    let row = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &w.args)
+    }
+}
+
+/// How many accounts match `filter`.
+pub async fn count(db: &Db, filter: &AccountFilter) -> Result<i64, AppError> {
+    let w = build(db.backend, filter);
+    let row = bind_all(sqlx::query(sqlx::AssertSqlSafe(count_sql(&w))), &w.args)
         .fetch_one(&db.pool)
         .await?;
     Ok(row.int("n")?)
+}
+
+/// The page query of a built filter; appends the limit and offset to its arguments.
+fn page_sql(w: &mut Where, limit: i64, offset: i64) -> String {
+    w.args.push(Arg::Int(limit));
+    let limit_slot = w.args.len();
+    w.args.push(Arg::Int(offset));
+    let offset_slot = w.args.len();
+    // The inner query walks only the (covering) order index; whole rows are read for the page alone.
+    format!(
+        "SELECT {cols} FROM accounts WHERE id IN (
+           SELECT id FROM accounts WHERE {filter} ORDER BY nickname_lower, nickname, id LIMIT ${limit_slot} OFFSET ${offset_slot})
+         ORDER BY nickname_lower, nickname, id",
+        cols = accounts::COLUMNS,
+        filter = w.sql,
+    )
 }
 
 /// One page of matching accounts in list order (lowercase nickname, nickname bytes, id).
@@ -153,18 +173,7 @@ pub async fn page(
     offset: i64,
 ) -> Result<Vec<Account>, AppError> {
     let mut w = build(db.backend, filter);
-    w.args.push(Arg::Int(limit));
-    let limit_slot = w.args.len();
-    w.args.push(Arg::Int(offset));
-    let offset_slot = w.args.len();
-    // The inner query walks only the (covering) order index; whole rows are read for the page alone.
-    let sql = format!(
-        "SELECT {cols} FROM accounts WHERE id IN (
-           SELECT id FROM accounts WHERE {filter} ORDER BY nickname_lower, nickname, id LIMIT ${limit_slot} OFFSET ${offset_slot})
-         ORDER BY nickname_lower, nickname, id",
-        cols = accounts::COLUMNS,
-        filter = w.sql,
-    );
+    let sql = page_sql(&mut w, limit, offset);
     let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &w.args)
         .fetch_all(&db.pool)
         .await?;
@@ -174,6 +183,62 @@ pub async fn page(
         .collect::<Result<Vec<_>, _>>()?;
     accounts::attach_tags(db, &mut list).await?;
     Ok(list)
+}
+
+/// The plans the engine picks for the page and the count query of a list (`EXPLAIN QUERY PLAN` on
+/// SQLite, `EXPLAIN` on PostgreSQL), one line per plan node, for the benchmark.
+#[derive(Debug, Clone, Default)]
+pub struct Plans {
+    pub page: Vec<String>,
+    pub count: Vec<String>,
+}
+
+/// Explains the queries [`page`] and [`count`] run for `filter`, with the same arguments.
+pub async fn explain(
+    db: &Db,
+    filter: &AccountFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Plans, AppError> {
+    let mut w = build(db.backend, filter);
+    let count = explain_one(db, &count_sql(&w), &w.args).await?;
+    let sql = page_sql(&mut w, limit, offset);
+    let page = explain_one(db, &sql, &w.args).await?;
+    Ok(Plans { page, count })
+}
+
+async fn explain_one(db: &Db, sql: &str, args: &[Arg]) -> Result<Vec<String>, AppError> {
+    let prefix = match db.backend {
+        Backend::Sqlite => "EXPLAIN QUERY PLAN",
+        Backend::Postgres => "EXPLAIN",
+    };
+    let rows = bind_all(
+        sqlx::query(sqlx::AssertSqlSafe(format!("{prefix} {sql}"))),
+        args,
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    match db.backend {
+        Backend::Postgres => Ok(rows
+            .iter()
+            .map(|r| r.text("QUERY PLAN"))
+            .collect::<Result<_, _>>()?),
+        Backend::Sqlite => {
+            // Rows are (id, parent, notused, detail) in tree order; indent by depth.
+            let mut depth: Vec<(i64, usize)> = Vec::new();
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let (id, parent) = (row.int("id")?, row.int("parent")?);
+                let level = depth
+                    .iter()
+                    .find(|(node, _)| *node == parent)
+                    .map_or(0, |(_, l)| l + 1);
+                depth.push((id, level));
+                out.push(format!("{}{}", "  ".repeat(level), row.text("detail")?));
+            }
+            Ok(out)
+        }
+    }
 }
 
 /// The page query as text with its arguments, for `EXPLAIN` in the benchmark.
