@@ -291,8 +291,8 @@ pub fn StatusModeration(
     let menu_label = format!("Moderate status #{id}");
     view! {
         <details class="row-menu status-menu" on:keydown=crate::ui::layout::escape_closes>
-            <summary aria-label=menu_label.clone()>"Moderate"</summary>
-            <form method="post" action="/admin/statuses/action" class="menu" role="group" aria-label=menu_label>
+            <summary aria-label=menu_label>"Moderate"</summary>
+            <form method="post" action="/admin/statuses/action" class="menu" role="group" aria-label=format!("Moderation of status #{id}")>
                 {hidden}
                 {sensitive}
                 {visibilities}
