@@ -126,6 +126,9 @@ test('a report goes from arrival to resolution', async ({ page, request }, testI
 
   // A note.
   const note = `checked the statuses ${Date.now()}`;
+  // `n` jumps to the note box (ui.md §5 shortcuts).
+  await page.keyboard.press('n');
+  await expect(page.getByLabel('Add a note')).toBeFocused();
   await page.getByLabel('Add a note').fill(note);
   await page.getByRole('button', { name: 'Add note' }).click();
   await expect(notice(page)).toContainText('Added your note.');
@@ -200,11 +203,17 @@ test('state changes and notes work as plain forms', async ({ page, request }, te
   await expect(notice(page)).toContainText('Deleted the note.');
   await expect(page.getByRole('region', { name: /Notes/ })).not.toContainText(note);
 
+  // "Resolve and open next" resolves it and moves on (to the next open report, or the queue).
+  await page.getByRole('button', { name: 'Resolve and open next' }).click();
+  await expect(notice(page)).toContainText(`Resolved the report about @${s.poster}.`);
+  await expect(page).not.toHaveURL(new RegExp(`/admin/reports/${id}`));
+
   const messages = await logMessages(page);
   const mod = `@${MODERATOR.nick}`;
   expect(messages).toContain(`${mod} updated report #${id} (on user @${s.poster}) with 'closed' state`);
   expect(messages).toContain(`${mod} updated report #${id} (on user @${s.poster}) with 'open' state`);
   expect(messages).toContain(`${mod} deleted note '${note}' from report #${id} on user @${s.poster}`);
+  expect(messages).toContain(`${mod} updated report #${id} (on user @${s.poster}) with 'resolved' state`);
 });
 
 test('a batch with a report that does not exist changes nothing', async ({ page, request }, testInfo) => {

@@ -94,6 +94,8 @@ fn ReportView(detail: ReportDetail) -> impl IntoView {
         })
         .collect_view();
     let note_count = report.notes.len();
+    let shortcuts = window_event_listener(leptos::ev::keydown, report_shortcut);
+    on_cleanup(move || shortcuts.remove());
     view! {
         <Title text=title.clone()/>
         <header class="page-head report-head">
@@ -152,6 +154,49 @@ fn ReportView(detail: ReportDetail) -> impl IntoView {
             <NoteForm id=report.id.clone() back=page csrf=session.csrf_token.clone() typed=typed_note/>
         </section>
     }
+}
+
+/// The report's keyboard shortcuts (ui.md §5): `r` resolve, `c` close, `n` write a note; off while
+/// typing and with modifier keys.
+fn report_shortcut(ev: leptos::ev::KeyboardEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() {
+            return;
+        }
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+            .is_some_and(|el| {
+                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                    || el.is_content_editable()
+            });
+        if typing {
+            return;
+        }
+        let selector = match ev.key().as_str() {
+            "r" => "form[aria-label='Report state'] button[name='state'][value='resolved']",
+            "c" => "form[aria-label='Report state'] button[name='state'][value='closed']",
+            "n" => "#note-content",
+            _ => return,
+        };
+        let target = document()
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(target) = target {
+            ev.prevent_default();
+            if ev.key() == "n" {
+                let _ = target.focus();
+            } else {
+                target.click();
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
 }
 
 /// Resolve / Close / Reopen (the buttons for the other states) and "Resolve and open next".
@@ -458,7 +503,7 @@ fn NoteForm(id: String, back: String, csrf: String, typed: String) -> impl IntoV
                 <label for="note-content">"Add a note"</label>
                 <textarea id="note-content" name="content" rows="3" maxlength="5000" required
                     aria-describedby="note-hint" on:keydown=on_keydown>{typed}</textarea>
-                <p class="hint" id="note-hint">"Visible to staff only. Ctrl+Enter adds it."</p>
+                <p class="hint" id="note-hint">"Visible to staff only. Ctrl+Enter adds it; on this page, N jumps here, R resolves and C closes."</p>
             </div>
             <div><button type="submit" class="primary">"Add note"</button></div>
         </form>

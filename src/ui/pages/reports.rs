@@ -44,6 +44,15 @@ pub fn ReportsPage() -> impl IntoView {
         }
         now
     });
+    // Screen readers hear about reports that arrive while the queue is open.
+    let arrivals = live.map(|l| {
+        let start = l.version.get_untracked();
+        move || match l.version.get().saturating_sub(start) {
+            0 => String::new(),
+            1 => "The queue was updated: a report was filed or changed.".to_string(),
+            n => format!("The queue was updated {n} times."),
+        }
+    });
     view! {
         <Title text="Reports"/>
         <div class="page-head">
@@ -52,14 +61,19 @@ pub fn ReportsPage() -> impl IntoView {
                 <p class="hint js-only live-hint">"New reports appear here as they arrive."</p>
             })}
         </div>
-        <Transition fallback=|| view! { <div class="tabs skeleton-line"></div><QueueSkeleton/> }>
+        {arrivals.map(|text| view! { <p class="sr-only" role="status" aria-live="polite">{text}</p> })}
+        <Transition fallback=|| view! { <div class="tabs skeleton-line"></div> }>
+            {move || Suspend::new(async move {
+                let counts = list.await.map(|p| p.counts).unwrap_or_default();
+                view! { <QueueTabs query counts/> }
+            })}
+        </Transition>
+        // Outside the refreshing part: a live update never resets what is being typed.
+        {move || view! { <QueueFilters query=query.get()/> }}
+        <Transition fallback=|| view! { <QueueSkeleton/> }>
             {move || Suspend::new(async move {
                 match list.await {
-                    Ok(page) => view! {
-                        <QueueTabs query counts=page.counts/>
-                        <QueueFilters query=query.get_untracked()/>
-                        <QueueTable page query=query.get_untracked() selected/>
-                    }.into_any(),
+                    Ok(page) => view! { <QueueTable page query=query.get_untracked() selected/> }.into_any(),
                     Err(error) => view! { <LoadError error what="the reports"/> }.into_any(),
                 }
             })}
