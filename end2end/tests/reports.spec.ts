@@ -239,3 +239,25 @@ test('a batch with a report that does not exist changes nothing', async ({ page,
   const still = await page.request.get(`/api/pleroma/admin/reports/${id}`);
   expect((await still.json()).state).toBe('open');
 });
+
+test('the reported account is restricted right from the report', async ({ page, request }, testInfo) => {
+  const s = await scene(request, testInfo, ['a status that earns a restriction']);
+  const id = await fileReport(request, s, 'please restrict');
+  await login(page, testInfo, ADMIN);
+  await openReport(page, testInfo, id, s.poster);
+  const card = page.getByRole('region', { name: 'Reported account' });
+
+  await card.getByLabel('Restrict with a tag').selectOption('mrf_tag:force-unlisted');
+  await card.getByRole('button', { name: 'Add tag' }).click();
+  await expect(page).toHaveURL(new RegExp(`/admin/reports/${id}\\?`));
+  await expect(card.getByText('Force unlisted', { exact: true })).toBeVisible();
+
+  // Deactivating is confirmed on the users confirmation page, which comes back to the report.
+  await card.getByRole('button', { name: 'Deactivate' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Deactivate @${s.poster}?` })).toBeVisible();
+  await page.getByRole('button', { name: `Deactivate @${s.poster}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/admin/reports/${id}\\?`));
+  await expect(notice(page)).toContainText(`Deactivated @${s.poster}.`);
+  await expect(card.getByText('Deactivated', { exact: true })).toBeVisible();
+  await expect(card.getByRole('button', { name: 'Activate' })).toBeVisible();
+});
