@@ -721,7 +721,7 @@ async fn seed(url: &str, backend: Backend, mix: &Mix, base_url: &str) -> SeedRep
         Backend::Postgres => {
             exec(&mut conn, "SET maintenance_work_mem = '512MB'").await;
             let rows = sqlx::query(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'accounts'
+                "SELECT indexname::text AS indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'accounts'
                    AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'accounts'::regclass)
                  ORDER BY indexname",
             )

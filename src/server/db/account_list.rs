@@ -43,10 +43,37 @@ fn flag_fragment(name: &str) -> Option<&'static str> {
     })
 }
 
-/// Whether a search term can use the trigram index: 3+ characters and no LIKE wildcards, which
-/// SQLite's FTS5 LIKE would otherwise interpret.
+/// Whether a search term can use the trigram index: 3+ characters (trigrams need three).
 fn trigram_ready(term: &str) -> bool {
-    term.chars().count() >= 3 && !term.contains(['%', '_', '\\'])
+    term.chars().count() >= 3
+}
+
+/// An FTS5 query matching `term` as a substring of `column`: with the trigram tokenizer a quoted
+/// phrase matches exactly the rows containing it, answered from the index alone (no recheck of
+/// the rows, unlike FTS5's `LIKE`). Inside the quotes everything is literal but `"`, doubled.
+fn fts_phrase(column: &str, term: &str) -> String {
+    format!("{{{column}}} : \"{}\"", term.replace('"', "\"\""))
+}
+
+/// How SQLite resolves a 3+ character search term.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum TextPath {
+    /// Row ids from the trigram index (best when few rows match).
+    Match,
+    /// `LIKE` on the covering order index while walking it in list order (best when many rows
+    /// match: a page fills after a short walk, and no matching row has to be sorted).
+    Walk,
+}
+
+/// Above this many trigram matches a SQLite page walks the order index instead of sorting every
+/// match (measured at 1M accounts, BENCHMARKS.md: a walk costs about 1 µs per index entry, a
+/// match about 1.5 µs plus its share of the sort).
+const WALK_ABOVE: i64 = 2_000;
+
+/// The single text term of a search (query or name alone), for the index-only count.
+struct Search {
+    column: &'static str,
+    term: String,
 }
 
 struct Where {
@@ -54,9 +81,17 @@ struct Where {
     args: Vec<Arg>,
     /// Only flags and actor types: the count can come from `account_counts`.
     counts_table_ok: bool,
+    /// The filter is exactly one 3+ character text term (SQLite): counted from the trigram index.
+    search: Option<Search>,
+    /// The filter uses the order index walk for its text terms.
+    walks: bool,
 }
 
 fn build(backend: Backend, f: &AccountFilter) -> Where {
+    build_with(backend, f, TextPath::Match)
+}
+
+fn build_with(backend: Backend, f: &AccountFilter, path: TextPath) -> Where {
     let mut parts: Vec<String> = vec!["NOT internal".into()];
     let mut args: Vec<Arg> = Vec::new();
     let next = |args: &mut Vec<Arg>, value: Arg| {
@@ -78,18 +113,35 @@ fn build(backend: Backend, f: &AccountFilter) -> Where {
     }
     let counts_table_ok =
         f.query.is_none() && f.name.is_none() && f.email.is_none() && f.tags.is_empty();
-    for (term, column) in [
+    let terms: Vec<(&String, &'static str)> = [
         (&f.query, "nickname_lower"),
         (&f.name, "display_name_lower"),
-    ] {
-        let Some(term) = term else { continue };
+    ]
+    .into_iter()
+    .filter_map(|(term, column)| term.as_ref().map(|t| (t, column)))
+    .collect();
+    let mut search = None;
+    let mut walks = false;
+    let alone = terms.len() == 1
+        && f.flags.iter().all(|n| flag_fragment(n).is_none())
+        && f.actor_types.is_empty()
+        && f.email.is_none()
+        && f.tags.is_empty();
+    for (term, column) in terms {
         let lower = term.to_lowercase();
-        if backend == Backend::Sqlite && trigram_ready(&lower) {
-            let slot = next(&mut args, Arg::Text(format!("%{lower}%")));
+        if backend == Backend::Sqlite && trigram_ready(&lower) && path == TextPath::Match {
+            if alone {
+                search = Some(Search {
+                    column,
+                    term: lower.clone(),
+                });
+            }
+            let slot = next(&mut args, Arg::Text(fts_phrase(column, &lower)));
             parts.push(format!(
-                "seq IN (SELECT rowid FROM accounts_search WHERE {column} LIKE {slot})"
+                "seq IN (SELECT rowid FROM accounts_search WHERE accounts_search MATCH {slot})"
             ));
         } else {
+            walks |= backend == Backend::Sqlite && path == TextPath::Walk;
             let slot = next(&mut args, Arg::Text(format!("%{}%", like_escape(&lower))));
             parts.push(format!("{column} LIKE {slot} ESCAPE '\\'"));
         }
@@ -113,6 +165,8 @@ fn build(backend: Backend, f: &AccountFilter) -> Where {
         sql: parts.join(" AND "),
         args,
         counts_table_ok,
+        search,
+        walks,
     }
 }
 
@@ -129,7 +183,20 @@ fn bind_all<'q>(mut query: AnyQuery<'q>, args: &[Arg]) -> AnyQuery<'q> {
 }
 
 /// The count query of a built filter.
-fn count_sql(w: &Where) -> String {
+fn count_sql(w: &mut Where) -> String {
+    if let Some(search) = &w.search {
+        // Index-only: trigram matches, less the few internal accounts among them (their own
+        // partial index, migration 0007).
+        w.args
+            .push(Arg::Text(format!("%{}%", like_escape(&search.term))));
+        let slot = w.args.len();
+        return format!(
+            "SELECT (SELECT COUNT(*) FROM accounts_search WHERE accounts_search MATCH $1)
+                  - (SELECT COUNT(*) FROM accounts INDEXED BY accounts_internal
+                     WHERE internal AND {column} LIKE ${slot} ESCAPE '\\') AS n",
+            column = search.column
+        );
+    }
     if w.counts_table_ok {
         format!(
             "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM account_counts WHERE {}",
@@ -142,8 +209,9 @@ fn count_sql(w: &Where) -> String {
 
 /// How many accounts match `filter`.
 pub async fn count(db: &Db, filter: &AccountFilter) -> Result<i64, AppError> {
-    let w = build(db.backend, filter);
-    let row = bind_all(sqlx::query(sqlx::AssertSqlSafe(count_sql(&w))), &w.args)
+    let mut w = build(db.backend, filter);
+    let sql = count_sql(&mut w);
+    let row = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &w.args)
         .fetch_one(&db.pool)
         .await?;
     Ok(row.int("n")?)
@@ -158,10 +226,11 @@ fn page_sql(w: &mut Where, limit: i64, offset: i64) -> String {
     // The inner query walks only the (covering) order index; whole rows are read for the page alone.
     format!(
         "SELECT {cols} FROM accounts WHERE id IN (
-           SELECT id FROM accounts WHERE {filter} ORDER BY nickname_lower, nickname, id LIMIT ${limit_slot} OFFSET ${offset_slot})
+           SELECT id FROM accounts{hint} WHERE {filter} ORDER BY nickname_lower, nickname, id LIMIT ${limit_slot} OFFSET ${offset_slot})
          ORDER BY nickname_lower, nickname, id",
         cols = accounts::COLUMNS,
         filter = w.sql,
+        hint = if w.walks { " INDEXED BY accounts_order" } else { "" },
     )
 }
 
@@ -172,7 +241,7 @@ pub async fn page(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Account>, AppError> {
-    let mut w = build(db.backend, filter);
+    let mut w = build_with(db.backend, filter, page_path(db, filter).await?);
     let sql = page_sql(&mut w, limit, offset);
     let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &w.args)
         .fetch_all(&db.pool)
@@ -183,6 +252,40 @@ pub async fn page(
         .collect::<Result<Vec<_>, _>>()?;
     accounts::attach_tags(db, &mut list).await?;
     Ok(list)
+}
+
+/// Which way a SQLite page resolves its text terms: by trigram matches when the first term matches
+/// few rows, else by walking the order index (the count of one term is index-only, ~1 ms).
+async fn page_path(db: &Db, filter: &AccountFilter) -> Result<TextPath, AppError> {
+    if db.backend != Backend::Sqlite {
+        return Ok(TextPath::Match);
+    }
+    let first = [
+        (&filter.query, "nickname_lower"),
+        (&filter.name, "display_name_lower"),
+    ]
+    .into_iter()
+    .find_map(|(term, column)| {
+        term.as_ref()
+            .map(|t| t.to_lowercase())
+            .filter(|t| trigram_ready(t))
+            .map(|t| fts_phrase(column, &t))
+    });
+    let Some(phrase) = first else {
+        return Ok(TextPath::Match);
+    };
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM accounts_search WHERE accounts_search MATCH $1 LIMIT $2)",
+    )
+    .bind(phrase)
+    .bind(WALK_ABOVE + 1)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(if row.int("n")? > WALK_ABOVE {
+        TextPath::Walk
+    } else {
+        TextPath::Match
+    })
 }
 
 /// The plans the engine picks for the page and the count query of a list (`EXPLAIN QUERY PLAN` on
@@ -201,7 +304,9 @@ pub async fn explain(
     offset: i64,
 ) -> Result<Plans, AppError> {
     let mut w = build(db.backend, filter);
-    let count = explain_one(db, &count_sql(&w), &w.args).await?;
+    let sql = count_sql(&mut w);
+    let count = explain_one(db, &sql, &w.args).await?;
+    let mut w = build_with(db.backend, filter, page_path(db, filter).await?);
     let sql = page_sql(&mut w, limit, offset);
     let page = explain_one(db, &sql, &w.args).await?;
     Ok(Plans { page, count })
@@ -267,7 +372,11 @@ mod tests {
     fn short_or_wildcard_terms_skip_the_trigram_index() {
         assert!(trigram_ready("ali"));
         assert!(!trigram_ready("al"));
-        assert!(!trigram_ready("a_b"));
+        assert!(trigram_ready("a_b"));
+        assert_eq!(
+            fts_phrase("nickname_lower", "a\"b"),
+            "{nickname_lower} : \"a\"\"b\""
+        );
         let f = AccountFilter {
             query: Some("AL".into()),
             flags: vec!["is_admin".into(), "bogus".into()],
@@ -283,8 +392,19 @@ mod tests {
             query: Some("alice".into()),
             ..Default::default()
         };
-        assert!(build(Backend::Sqlite, &f).sql.contains("accounts_search"));
+        assert!(build(Backend::Sqlite, &f)
+            .sql
+            .contains("accounts_search MATCH"));
+        assert!(build(Backend::Sqlite, &f).search.is_some());
         assert!(!build(Backend::Postgres, &f).sql.contains("accounts_search"));
+        let walk = build_with(Backend::Sqlite, &f, TextPath::Walk);
+        assert!(walk.walks && walk.sql.contains("nickname_lower LIKE"));
+        let f = AccountFilter {
+            query: Some("alice".into()),
+            flags: vec!["local".into()],
+            ..Default::default()
+        };
+        assert!(build(Backend::Sqlite, &f).search.is_none());
     }
 
     #[test]

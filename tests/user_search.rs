@@ -1,0 +1,100 @@
+//! `GET /users` search beyond a handful of rows: the SQLite query switches between trigram matches
+//! and an order-index walk at 2,000 matches (`db::account_list`); both ways must list and count
+//! the same accounts in the same order, alone and combined with filters.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly by design
+
+mod common;
+
+use common::TestApp;
+use serde_json::Value;
+
+const P: &str = "/api/pleroma/admin";
+const N: usize = 2_300;
+
+/// `Walker0000` … `Walker2299`, every even one deactivated, with display names `Runner <n>`.
+async fn seed(app: &TestApp) {
+    app.sql(&format!(
+        "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < {last})
+         INSERT INTO accounts (id, nickname, nickname_lower, local, deactivated, display_name,
+                               display_name_lower, ap_id, created_at, updated_at)
+         SELECT 'walkid' || n, 'Walker' || pad, 'walker' || pad, TRUE, (n % 2 = 0),
+                'Runner ' || pad, 'runner ' || pad, 'https://example.test/users/walker' || pad, 1, 1
+         FROM (SELECT n, CASE WHEN n < 10 THEN '000' WHEN n < 100 THEN '00' WHEN n < 1000 THEN '0'
+                              ELSE '' END || n AS pad FROM s) AS p",
+        last = N - 1
+    ))
+    .await;
+}
+
+async fn nicknames(app: &TestApp, token: &str, query: &str) -> (i64, Vec<String>) {
+    let (status, body) = app.get(&format!("{P}/users?{query}"), Some(token)).await;
+    assert_eq!(status, 200, "{query}: {body}");
+    let names = body["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["nickname"].as_str().unwrap().to_string())
+        .collect();
+    (body["count"].as_i64().unwrap(), names)
+}
+
+fn walker(n: usize) -> String {
+    format!("Walker{n:04}")
+}
+
+async fn many_matches_page_and_count_alike(app: TestApp) {
+    app.user("root", "pw-root", true, false).await;
+    let token = app.token("root", "pw-root", "read write admin").await;
+    seed(&app).await;
+
+    // 2,300 matches: the walk.
+    let (count, first) = nicknames(&app, &token, "query=ALKER&page_size=50").await;
+    assert_eq!(count, N as i64);
+    assert_eq!(first, (0..50).map(walker).collect::<Vec<_>>());
+    let (_, last) = nicknames(&app, &token, "query=alker&page=46&page_size=50").await;
+    assert_eq!(last, (2250..2300).map(walker).collect::<Vec<_>>());
+    let (count, beyond) = nicknames(&app, &token, "query=alker&page=47&page_size=50").await;
+    assert_eq!((count, beyond.len()), (N as i64, 0));
+
+    // 100 matches: trigram matches, sorted.
+    let (count, few) = nicknames(&app, &token, "query=walker22&page_size=500").await;
+    assert_eq!(count, 100);
+    assert_eq!(few, (2200..2300).map(walker).collect::<Vec<_>>());
+
+    // With a filter the count is exact too; every even walker is deactivated.
+    let (count, page) = nicknames(
+        &app,
+        &token,
+        "query=walker&filters=deactivated&page=2&page_size=10",
+    )
+    .await;
+    assert_eq!(count, (N / 2) as i64);
+    assert_eq!(page, (10..20).map(|k| walker(2 * k)).collect::<Vec<_>>());
+
+    // Display names: the same switch for `name`.
+    let (count, page) = nicknames(&app, &token, "name=RUNNER&page=3&page_size=20").await;
+    assert_eq!(count, N as i64);
+    assert_eq!(page, (40..60).map(walker).collect::<Vec<_>>());
+    let (count, _) = nicknames(&app, &token, "name=runner%2001").await;
+    assert_eq!(count, 100);
+
+    // Quotes, wildcards and FTS syntax are literal text.
+    for q in [
+        "%22walker%22",
+        "walker%25",
+        "walker_",
+        "alker OR x",
+        "{nickname_lower}",
+    ] {
+        let (count, users) = nicknames(&app, &token, &format!("query={q}")).await;
+        assert_eq!((count, users.len()), (0, 0), "{q}");
+    }
+    let body: Value = app
+        .get(&format!("{P}/users?query=alker*"), Some(&token))
+        .await
+        .1;
+    assert_eq!(body["count"], 0);
+}
+
+backend_tests!(many_matches_page_and_count_alike);
