@@ -64,8 +64,8 @@ pub fn ReportsPage() -> impl IntoView {
         {arrivals.map(|text| view! { <p class="sr-only" role="status" aria-live="polite">{text}</p> })}
         <Transition fallback=|| view! { <div class="tabs skeleton-line"></div> }>
             {move || Suspend::new(async move {
-                let counts = list.await.map(|p| p.counts).unwrap_or_default();
-                view! { <QueueTabs query counts/> }
+                // Without the reports the page shows why, below; no tabs then.
+                list.await.ok().map(|page| view! { <QueueTabs query counts=page.counts/> })
             })}
         </Transition>
         // Outside the refreshing part: a live update never resets what is being typed.

@@ -1,0 +1,370 @@
+//! The report screens rendered on the server (what a browser without JavaScript gets) and their
+//! form posts (`/admin/reports/…`): tabs with counts, account filters, the report page, batch state
+//! changes as one all-or-nothing batch, notes with a confirmed delete, "Resolve and open next", and
+//! the same log entries as the REST API.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly by design
+
+mod common;
+
+use common::TestApp;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use steward::model::query::parse_query;
+
+const P1: &str = "/api/v1/pleroma/admin";
+
+/// Posts a panel form to `path`; returns the status and the `Location`.
+async fn form(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let resp = app
+        .client
+        .post(app.url(path))
+        .header("cookie", cookie)
+        .form(fields)
+        .send()
+        .await
+        .expect("post");
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (resp.status(), location)
+}
+
+fn param(location: &str, key: &str) -> String {
+    let search = location.split_once('?').map(|(_, s)| s).unwrap_or("");
+    parse_query(search)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+        .unwrap_or_default()
+}
+
+async fn page(app: &TestApp, cookie: &str, path: &str) -> String {
+    let resp = app
+        .client
+        .get(app.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(resp.status(), StatusCode::OK, "{path}");
+    resp.text().await.expect("html")
+}
+
+/// Files a report by `token` about `account_id`; returns its id.
+async fn report(
+    app: &TestApp,
+    token: &str,
+    account_id: &str,
+    statuses: &[&str],
+    comment: &str,
+) -> String {
+    let (status, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/reports",
+            Some(token),
+            Some(json!({"account_id": account_id, "status_ids": statuses, "comment": comment})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["id"].as_str().unwrap().to_string()
+}
+
+async fn state_of(app: &TestApp, admin: &str, id: &str) -> String {
+    let (_, body) = app.get(&format!("{P1}/reports/{id}"), Some(admin)).await;
+    body["state"].as_str().unwrap_or_default().to_string()
+}
+
+async fn log_messages(app: &TestApp, admin: &str) -> Vec<String> {
+    let (_, body) = app
+        .get(&format!("{P1}/moderation_log?page_size=100"), Some(admin))
+        .await;
+    body["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i["message"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn queue_page_and_forms(app: TestApp) {
+    app.user("root", "pw-root", true, false).await;
+    let admin = app
+        .token("root", "pw-root", "read write follow admin")
+        .await;
+    let alice_id = app.user("alice", "pw", false, false).await;
+    let alice = app.token("alice", "pw", "read write follow").await;
+    app.user("bob", "pw", false, false).await;
+    let bob = app.token("bob", "pw", "read write follow").await;
+    let (status, posted) = app
+        .call(
+            Method::POST,
+            "/api/v1/statuses",
+            Some(&alice),
+            Some(json!({"status": "buy <b>now</b>", "visibility": "public"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{posted}");
+    let status_id = posted["id"].as_str().unwrap().to_string();
+    let first = report(&app, &bob, &alice_id, &[&status_id], "first <i>comment</i>").await;
+    let second = report(&app, &bob, &alice_id, &[], "second comment").await;
+    let (cookie, csrf) = app.panel_login("root", "pw-root").await;
+
+    // The queue: open tab by default with counts, comments escaped, filters by nickname.
+    let html = page(&app, &cookie, "/admin/reports").await;
+    assert!(
+        html.contains("first &lt;i&gt;comment&lt;/i&gt;"),
+        "comment shown as text"
+    );
+    assert!(html.contains("second comment"));
+    assert!(html.contains("Select the report about @alice"));
+    let html = page(&app, &cookie, "/admin/reports?actor=nobody_here").await;
+    assert!(html.contains("No such account"));
+    let html = page(&app, &cookie, "/admin/reports?state=resolved&account=alice").await;
+    assert!(html.contains("No resolved reports."));
+
+    // The report page: comment, both accounts, the reported status, the note form.
+    let html = page(&app, &cookie, &format!("/admin/reports/{first}")).await;
+    assert!(html.contains("Report about @alice"));
+    assert!(html.contains("Reported account") && html.contains("Reporter"));
+    assert!(html.contains("buy"), "reported status shown");
+    assert!(html.contains("Add a note"));
+
+    // Without the CSRF field nothing changes.
+    form(
+        &app,
+        &cookie,
+        "/admin/reports/action",
+        &[
+            ("ids", &first),
+            ("state", "resolved"),
+            ("back", "/admin/reports"),
+        ],
+    )
+    .await;
+    assert_eq!(state_of(&app, &admin, &first).await, "open");
+
+    // A batch with an unknown id changes nothing and names the refused one.
+    let (status, location) = form(
+        &app,
+        &cookie,
+        "/admin/reports/action",
+        &[
+            ("csrf", &csrf),
+            ("ids", &first),
+            ("ids", "nope"),
+            ("state", "resolved"),
+            ("back", "/admin/reports"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        param(&location, "error"),
+        "Nothing changed. These reports were refused: #nope (not found)."
+    );
+    assert_eq!(state_of(&app, &admin, &first).await, "open");
+
+    // Both closed in one batch.
+    let (_, location) = form(
+        &app,
+        &cookie,
+        "/admin/reports/action",
+        &[
+            ("csrf", &csrf),
+            ("ids", &first),
+            ("ids", &second),
+            ("state", "closed"),
+            ("back", "/admin/reports?account=alice"),
+        ],
+    )
+    .await;
+    assert!(
+        location.starts_with("/admin/reports?account=alice"),
+        "{location}"
+    );
+    assert_eq!(param(&location, "notice"), "Closed 2 reports.");
+    assert_eq!(state_of(&app, &admin, &first).await, "closed");
+    assert_eq!(state_of(&app, &admin, &second).await, "closed");
+
+    // A note: blank refused (the typed text comes back), then added; deleting asks first.
+    let page_path = format!("/admin/reports/{first}");
+    let notes = format!("{page_path}/notes");
+    let (_, location) = form(
+        &app,
+        &cookie,
+        &notes,
+        &[("csrf", &csrf), ("content", "  "), ("back", &page_path)],
+    )
+    .await;
+    assert_eq!(
+        param(&location, "error"),
+        "Couldn't add the note: content can't be blank"
+    );
+    let (_, location) = form(
+        &app,
+        &cookie,
+        &notes,
+        &[
+            ("csrf", &csrf),
+            ("content", "looked at it"),
+            ("back", &page_path),
+        ],
+    )
+    .await;
+    assert_eq!(param(&location, "notice"), "Added your note.");
+    let (_, shown) = app
+        .get(&format!("{P1}/reports/{first}"), Some(&admin))
+        .await;
+    let note_id = shown["notes"][0]["id"].as_i64().unwrap().to_string();
+    let delete = format!("{page_path}/notes/delete");
+    let (_, location) = form(
+        &app,
+        &cookie,
+        &delete,
+        &[("csrf", &csrf), ("note_id", &note_id), ("back", &page_path)],
+    )
+    .await;
+    assert_eq!(param(&location, "confirm_note"), note_id);
+    let html = page(&app, &cookie, &location).await;
+    assert!(html.contains("Delete this note by @root?"));
+    let (_, location) = form(
+        &app,
+        &cookie,
+        &delete,
+        &[
+            ("csrf", &csrf),
+            ("note_id", &note_id),
+            ("confirmed", "1"),
+            ("back", &page_path),
+        ],
+    )
+    .await;
+    assert_eq!(param(&location, "notice"), "Deleted the note.");
+    assert!(param(&location, "confirm_note").is_empty());
+
+    // Reopen both, then "Resolve and open next" goes from the newer to the older one, then to the queue.
+    form(
+        &app,
+        &cookie,
+        "/admin/reports/action",
+        &[
+            ("csrf", &csrf),
+            ("ids", &first),
+            ("ids", &second),
+            ("state", "open"),
+            ("back", "/admin/reports"),
+        ],
+    )
+    .await;
+    let (_, location) = form(
+        &app,
+        &cookie,
+        "/admin/reports/action",
+        &[
+            ("csrf", &csrf),
+            ("ids", &second),
+            ("next", "resolved"),
+            ("back", "/admin/reports"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        location.split('?').next().unwrap(),
+        format!("/admin/reports/{first}")
+    );
+    assert_eq!(
+        param(&location, "notice"),
+        "Resolved the report about @alice. Here is the next open report."
+    );
+    let (_, location) = form(
+        &app,
+        &cookie,
+        "/admin/reports/action",
+        &[
+            ("csrf", &csrf),
+            ("ids", &first),
+            ("next", "resolved"),
+            ("back", &page_path),
+        ],
+    )
+    .await;
+    assert_eq!(location.split('?').next().unwrap(), "/admin/reports");
+    assert!(param(&location, "notice").ends_with("No open reports left."));
+
+    let messages = log_messages(&app, &admin).await;
+    for expected in [
+        format!("@root updated report #{first} (on user @alice) with 'closed' state"),
+        format!("@root added note 'looked at it' to report #{first} on user @alice"),
+        format!("@root deleted note 'looked at it' from report #{first} on user @alice"),
+        format!("@root updated report #{second} (on user @alice) with 'resolved' state"),
+    ] {
+        assert!(
+            messages.contains(&expected),
+            "missing log entry: {expected}"
+        );
+    }
+}
+
+async fn needs_the_reports_privilege(app: TestApp) {
+    app.user("root", "pw-root", true, false).await;
+    let admin = app
+        .token("root", "pw-root", "read write follow admin")
+        .await;
+    let alice_id = app.user("alice", "pw", false, false).await;
+    app.user("bob", "pw", false, false).await;
+    let bob = app.token("bob", "pw", "read write follow").await;
+    let id = report(&app, &bob, &alice_id, &[], "hm").await;
+    app.user("mod", "pw-mod", false, true).await;
+    app.set_config(
+        ":pleroma",
+        ":instance",
+        json!([{"tuple": [":moderator_privileges", [":users_read"]]}]),
+    )
+    .await;
+    let (cookie, csrf) = app.panel_login("mod", "pw-mod").await;
+    let html = page(&app, &cookie, "/admin/reports").await;
+    assert!(html.contains("You don't have permission to do this"));
+    let sidebar = html
+        .split("aria-label=\"Sections\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</nav>").next())
+        .unwrap_or_default();
+    assert!(sidebar.contains("/admin/users"), "the sidebar is there");
+    assert!(!sidebar.contains("/admin/reports"), "no Reports link");
+    assert!(
+        !html.contains("Report states"),
+        "no tabs without the reports"
+    );
+    let (_, location) = form(
+        &app,
+        &cookie,
+        "/admin/reports/action",
+        &[
+            ("csrf", &csrf),
+            ("ids", &id),
+            ("state", "resolved"),
+            ("back", "/admin/reports"),
+        ],
+    )
+    .await;
+    assert!(
+        param(&location, "error").starts_with("You don't have permission to do this."),
+        "{location}"
+    );
+    assert_eq!(state_of(&app, &admin, &id).await, "open");
+}
+
+backend_tests!(queue_page_and_forms, needs_the_reports_privilege);
