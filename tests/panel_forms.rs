@@ -115,15 +115,9 @@ async fn page(app: &TestApp, session: &Session, path: &str, flash: Option<&str>)
         Some(f) => format!("{}; {f}", session.cookie),
         None => session.cookie.clone(),
     };
-    let resp = app
-        .client
-        .get(app.url(path))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .expect("page");
-    assert_eq!(resp.status(), StatusCode::OK, "{path}");
-    resp.text().await.expect("html")
+    let (status, html) = app.panel_html(path, &cookie).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    html
 }
 
 async fn actions_need_the_session_and_its_csrf_token(app: TestApp) {

@@ -48,15 +48,9 @@ fn param(location: &str, key: &str) -> String {
 }
 
 async fn page(app: &TestApp, cookie: &str, path: &str) -> String {
-    let resp = app
-        .client
-        .get(app.url(path))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .expect("page");
-    assert_eq!(resp.status(), StatusCode::OK, "{path}");
-    resp.text().await.expect("html")
+    let (status, html) = app.panel_html(path, cookie).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    html
 }
 
 /// Files a report by `token` about `account_id`; returns its id.

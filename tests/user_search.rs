@@ -1,5 +1,5 @@
 //! `GET /users` search beyond a handful of rows: the SQLite query switches between trigram matches
-//! and an order-index walk at 2,000 matches (`db::account_list`); both ways must list and count
+//! and an order-index walk at 20,000 matches (`db::account_list`); both ways must list and count
 //! the same accounts in the same order, alone and combined with filters.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly by design
@@ -10,9 +10,9 @@ use common::TestApp;
 use serde_json::Value;
 
 const P: &str = "/api/pleroma/admin";
-const N: usize = 2_300;
+const N: usize = 20_300;
 
-/// `Walker0000` … `Walker2299`, every even one deactivated, with display names `Runner <n>`.
+/// `Walker00000` … `Walker20299`, every even one deactivated, with display names `Runner <n>`.
 async fn seed(app: &TestApp) {
     app.sql(&format!(
         "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < {last})
@@ -20,7 +20,8 @@ async fn seed(app: &TestApp) {
                                display_name_lower, ap_id, created_at, updated_at)
          SELECT 'walkid' || n, 'Walker' || pad, 'walker' || pad, TRUE, (n % 2 = 0),
                 'Runner ' || pad, 'runner ' || pad, 'https://example.test/users/walker' || pad, 1, 1
-         FROM (SELECT n, CASE WHEN n < 10 THEN '000' WHEN n < 100 THEN '00' WHEN n < 1000 THEN '0'
+         FROM (SELECT n, CASE WHEN n < 10 THEN '0000' WHEN n < 100 THEN '000' WHEN n < 1000 THEN '00'
+                              WHEN n < 10000 THEN '0'
                               ELSE '' END || n AS pad FROM s) AS p",
         last = N - 1
     ))
@@ -40,7 +41,7 @@ async fn nicknames(app: &TestApp, token: &str, query: &str) -> (i64, Vec<String>
 }
 
 fn walker(n: usize) -> String {
-    format!("Walker{n:04}")
+    format!("Walker{n:05}")
 }
 
 async fn many_matches_page_and_count_alike(app: TestApp) {
@@ -48,19 +49,19 @@ async fn many_matches_page_and_count_alike(app: TestApp) {
     let token = app.token("root", "pw-root", "read write admin").await;
     seed(&app).await;
 
-    // 2,300 matches: the walk.
+    // 20,300 matches: the walk.
     let (count, first) = nicknames(&app, &token, "query=ALKER&page_size=50").await;
     assert_eq!(count, N as i64);
     assert_eq!(first, (0..50).map(walker).collect::<Vec<_>>());
-    let (_, last) = nicknames(&app, &token, "query=alker&page=46&page_size=50").await;
-    assert_eq!(last, (2250..2300).map(walker).collect::<Vec<_>>());
-    let (count, beyond) = nicknames(&app, &token, "query=alker&page=47&page_size=50").await;
+    let (_, last) = nicknames(&app, &token, "query=alker&page=406&page_size=50").await;
+    assert_eq!(last, (20250..20300).map(walker).collect::<Vec<_>>());
+    let (count, beyond) = nicknames(&app, &token, "query=alker&page=407&page_size=50").await;
     assert_eq!((count, beyond.len()), (N as i64, 0));
 
     // 100 matches: trigram matches, sorted.
-    let (count, few) = nicknames(&app, &token, "query=walker22&page_size=500").await;
+    let (count, few) = nicknames(&app, &token, "query=walker202&page_size=500").await;
     assert_eq!(count, 100);
-    assert_eq!(few, (2200..2300).map(walker).collect::<Vec<_>>());
+    assert_eq!(few, (20200..20300).map(walker).collect::<Vec<_>>());
 
     // With a filter the count is exact too; every even walker is deactivated.
     let (count, page) = nicknames(
@@ -77,7 +78,7 @@ async fn many_matches_page_and_count_alike(app: TestApp) {
     assert_eq!(count, N as i64);
     assert_eq!(page, (40..60).map(walker).collect::<Vec<_>>());
     let (count, _) = nicknames(&app, &token, "name=runner%2001").await;
-    assert_eq!(count, 100);
+    assert_eq!(count, 1000);
 
     // Quotes, wildcards and FTS syntax are literal text.
     for q in [

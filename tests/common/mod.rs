@@ -174,6 +174,39 @@ pub struct Expect<'a> {
 }
 
 impl TestApp {
+    /// A server-rendered panel page (status and body) for a session cookie. Leptos 0.8's streaming
+    /// SSR has a rare lost-wakeup race (leptos-rs/leptos#4851, #4698) that can leave a response
+    /// unfinished under parallel load; a stalled render is cut after 20 s and the GET, which is
+    /// safe to repeat, is tried again (twice at most) so the suite reports real failures instead
+    /// of hanging. Each retry is printed.
+    pub async fn panel_html(&self, path: &str, cookie: &str) -> (StatusCode, String) {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let sent = self
+                .client
+                .get(self.url(path))
+                .header("cookie", cookie)
+                .timeout(std::time::Duration::from_secs(20))
+                .send()
+                .await;
+            let result = match sent {
+                Ok(resp) => {
+                    let status = resp.status();
+                    resp.text().await.map(|body| (status, body))
+                }
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(answer) => return answer,
+                Err(e) if e.is_timeout() && attempt < 3 => {
+                    eprintln!("panel page {path} stalled (attempt {attempt}); retrying");
+                }
+                Err(e) => panic!("panel page {path}: {e}"),
+            }
+        }
+    }
+
     /// A second steward process on the same database (PostgreSQL scale-out), with its own folder.
     pub async fn sibling(&self) -> TestApp {
         start(self.backend, scratch_dir(), self.database_url.clone()).await

@@ -65,10 +65,11 @@ enum TextPath {
     Walk,
 }
 
-/// Above this many trigram matches a SQLite page walks the order index instead of sorting every
-/// match (measured at 1M accounts, BENCHMARKS.md: a walk costs about 1 µs per index entry, a
-/// match about 1.5 µs plus its share of the sort).
-const WALK_ABOVE: i64 = 2_000;
+/// Above this many trigram matches a SQLite nickname search walks the order index instead of
+/// sorting every match. Matches of a name-like term cluster in nickname order (`kath…`), so a
+/// walk may pass most of the index before its page fills: it only pays for terms matching many
+/// rows, which spread over the whole order (BENCHMARKS.md).
+const WALK_ABOVE: i64 = 20_000;
 
 /// The single text term of a search (query or name alone), for the index-only count.
 struct Search {
@@ -129,7 +130,9 @@ fn build_with(backend: Backend, f: &AccountFilter, path: TextPath) -> Where {
         && f.tags.is_empty();
     for (term, column) in terms {
         let lower = term.to_lowercase();
-        if backend == Backend::Sqlite && trigram_ready(&lower) && path == TextPath::Match {
+        // Display names are not in the covering order index: a walk would read every row.
+        let walk = path == TextPath::Walk && column == "nickname_lower";
+        if backend == Backend::Sqlite && trigram_ready(&lower) && !walk {
             if alone {
                 search = Some(Search {
                     column,
@@ -254,23 +257,18 @@ pub async fn page(
     Ok(list)
 }
 
-/// Which way a SQLite page resolves its text terms: by trigram matches when the first term matches
-/// few rows, else by walking the order index (the count of one term is index-only, ~1 ms).
+/// Which way a SQLite page resolves its nickname term: by trigram matches when it matches few
+/// rows, else by walking the order index (the count of one term is index-only, ~1 ms).
 async fn page_path(db: &Db, filter: &AccountFilter) -> Result<TextPath, AppError> {
     if db.backend != Backend::Sqlite {
         return Ok(TextPath::Match);
     }
-    let first = [
-        (&filter.query, "nickname_lower"),
-        (&filter.name, "display_name_lower"),
-    ]
-    .into_iter()
-    .find_map(|(term, column)| {
-        term.as_ref()
-            .map(|t| t.to_lowercase())
-            .filter(|t| trigram_ready(t))
-            .map(|t| fts_phrase(column, &t))
-    });
+    let first = filter
+        .query
+        .as_ref()
+        .map(|t| t.to_lowercase())
+        .filter(|t| trigram_ready(t))
+        .map(|t| fts_phrase("nickname_lower", &t));
     let Some(phrase) = first else {
         return Ok(TextPath::Match);
     };
