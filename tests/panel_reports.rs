@@ -10,7 +10,6 @@ mod common;
 use common::TestApp;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use steward::model::query::parse_query;
 
 const P1: &str = "/api/v1/pleroma/admin";
 
@@ -21,30 +20,11 @@ async fn form(
     path: &str,
     fields: &[(&str, &str)],
 ) -> (StatusCode, String) {
-    let resp = app
-        .client
-        .post(app.url(path))
-        .header("cookie", cookie)
-        .form(fields)
-        .send()
-        .await
-        .expect("post");
-    let location = resp
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    (resp.status(), location)
+    app.panel_form(path, cookie, fields).await
 }
 
 fn param(location: &str, key: &str) -> String {
-    let search = location.split_once('?').map(|(_, s)| s).unwrap_or("");
-    parse_query(search)
-        .into_iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
-        .unwrap_or_default()
+    common::location_param(location, key)
 }
 
 async fn page(app: &TestApp, cookie: &str, path: &str) -> String {

@@ -10,7 +10,6 @@ mod common;
 use common::TestApp;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use steward::model::query::parse_query;
 
 const P1: &str = "/api/v1/pleroma/admin";
 
@@ -24,30 +23,12 @@ async fn post_status(app: &TestApp, token: &str, body: Value) -> String {
 
 /// Posts a panel form; returns the status and the `Location`.
 async fn form(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
-    let resp = app
-        .client
-        .post(app.url("/admin/statuses/action"))
-        .header("cookie", cookie)
-        .form(fields)
-        .send()
+    app.panel_form("/admin/statuses/action", cookie, fields)
         .await
-        .expect("post");
-    let location = resp
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    (resp.status(), location)
 }
 
 fn param(location: &str, key: &str) -> String {
-    let search = location.split_once('?').map(|(_, s)| s).unwrap_or("");
-    parse_query(search)
-        .into_iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
-        .unwrap_or_default()
+    common::location_param(location, key)
 }
 
 async fn page(app: &TestApp, cookie: &str, path: &str) -> String {

@@ -174,6 +174,31 @@ pub struct Expect<'a> {
 }
 
 impl TestApp {
+    /// Posts a panel form (`application/x-www-form-urlencoded`) with a session cookie; returns the
+    /// status and the `Location` it answers with (empty when none).
+    pub async fn panel_form(
+        &self,
+        path: &str,
+        cookie: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String) {
+        let resp = self
+            .client
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .form(fields)
+            .send()
+            .await
+            .expect("post");
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        (resp.status(), location)
+    }
+
     /// A server-rendered panel page (status and body) for a session cookie. Leptos 0.8's streaming
     /// SSR has a rare lost-wakeup race (leptos-rs/leptos#4851, #4698) that can leave a response
     /// unfinished under parallel load; a stalled render is cut after 20 s and the GET, which is
@@ -487,4 +512,15 @@ impl TestApp {
         let token = self.token(&admin, "pw-admin", all).await;
         self.call(method, path, Some(&token), body).await
     }
+}
+
+/// The value of `key` in the query string of a redirect `location` (empty when absent).
+#[allow(dead_code)] // not every test binary reads redirects
+pub fn location_param(location: &str, key: &str) -> String {
+    let search = location.split_once('?').map(|(_, s)| s).unwrap_or("");
+    steward::model::query::parse_query(search)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+        .unwrap_or_default()
 }
