@@ -492,7 +492,15 @@ pub async fn find_token(
     token: &str,
     kind: Option<&str>,
 ) -> Result<Option<FoundToken>, AppError> {
-    let row = sqlx::query("SELECT id, app_id, account_id, scopes, kind FROM tokens WHERE token_hash = $1 AND expires_at > $2")
+    // The token and its account (with tags) in one query: this runs on every authenticated request.
+    let sql = format!(
+        "SELECT t.token_id, t.app_id, t.token_account, t.scopes, t.kind, {}
+         FROM (SELECT id AS token_id, app_id, account_id AS token_account, scopes, kind
+               FROM tokens WHERE token_hash = $1 AND expires_at > $2) t
+         LEFT JOIN accounts ON accounts.id = t.token_account",
+        accounts::columns(state.db.backend)
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(secrets::digest(token))
         .bind(now_ms())
         .fetch_optional(&state.db.pool)
@@ -503,16 +511,14 @@ pub async fn find_token(
     if kind.is_some_and(|k| row.text("kind").ok().as_deref() != Some(k)) {
         return Ok(None);
     }
-    let account = match row.opt_text("account_id")? {
-        Some(id) => match accounts::by_id(&state.db, &id).await? {
-            Some(account) => Some(account),
-            // The account is gone: the token identifies nobody.
-            None => return Ok(None),
-        },
+    let account = match row.opt_text("token_account")? {
+        // The account is gone: the token identifies nobody.
+        Some(_) if row.opt_text("id")?.is_none() => return Ok(None),
+        Some(_) => Some(Account::from_row(&row)?),
         None => None,
     };
     Ok(Some(FoundToken {
-        id: row.int("id")?,
+        id: row.int("token_id")?,
         app_id: row.int("app_id")?,
         scopes: scopes::parse(&row.text("scopes")?),
         account,

@@ -221,7 +221,7 @@ pub async fn count(db: &Db, filter: &AccountFilter) -> Result<i64, AppError> {
 }
 
 /// The page query of a built filter; appends the limit and offset to its arguments.
-fn page_sql(w: &mut Where, limit: i64, offset: i64) -> String {
+fn page_sql(backend: Backend, w: &mut Where, limit: i64, offset: i64) -> String {
     w.args.push(Arg::Int(limit));
     let limit_slot = w.args.len();
     w.args.push(Arg::Int(offset));
@@ -231,7 +231,7 @@ fn page_sql(w: &mut Where, limit: i64, offset: i64) -> String {
         "SELECT {cols} FROM accounts WHERE id IN (
            SELECT id FROM accounts{hint} WHERE {filter} ORDER BY nickname_lower, nickname, id LIMIT ${limit_slot} OFFSET ${offset_slot})
          ORDER BY nickname_lower, nickname, id",
-        cols = accounts::COLUMNS,
+        cols = accounts::columns(backend),
         filter = w.sql,
         hint = if w.walks { " INDEXED BY accounts_order" } else { "" },
     )
@@ -245,16 +245,14 @@ pub async fn page(
     offset: i64,
 ) -> Result<Vec<Account>, AppError> {
     let mut w = build_with(db.backend, filter, page_path(db, filter).await?);
-    let sql = page_sql(&mut w, limit, offset);
+    let sql = page_sql(db.backend, &mut w, limit, offset);
     let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &w.args)
         .fetch_all(&db.pool)
         .await?;
-    let mut list = rows
+    Ok(rows
         .iter()
         .map(accounts::from_row)
-        .collect::<Result<Vec<_>, _>>()?;
-    accounts::attach_tags(db, &mut list).await?;
-    Ok(list)
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Which way a SQLite page resolves its nickname term: by trigram matches when it matches few
@@ -305,7 +303,7 @@ pub async fn explain(
     let sql = count_sql(&mut w);
     let count = explain_one(db, &sql, &w.args).await?;
     let mut w = build_with(db.backend, filter, page_path(db, filter).await?);
-    let sql = page_sql(&mut w, limit, offset);
+    let sql = page_sql(db.backend, &mut w, limit, offset);
     let page = explain_one(db, &sql, &w.args).await?;
     Ok(Plans { page, count })
 }

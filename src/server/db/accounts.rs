@@ -3,7 +3,7 @@
 use serde_json::Value;
 use sqlx::any::AnyRow;
 
-use super::{now_ms, Db, RowExt, Tx};
+use super::{now_ms, Backend, Db, RowExt, Tx};
 use crate::error::AppError;
 
 /// An account as stored.
@@ -48,12 +48,42 @@ pub struct Account {
     pub tags: Vec<String>,
 }
 
-/// The columns [`Account::from_row`] reads, for `SELECT`s.
-pub const COLUMNS: &str = "id, nickname, local, domain, internal, email, password_hash, display_name, bio, fields, \
+/// The plain columns of an account row (no tags).
+macro_rules! plain_columns {
+    () => {
+        "id, nickname, local, domain, internal, email, password_hash, display_name, bio, fields, \
     avatar_url, banner_url, background_url, ap_id, profile_url, actor_type, is_admin, is_moderator, deactivated, \
     approval_pending, confirmation_pending, password_reset_pending, registration_reason, locked, discoverable, \
     no_rich_text, show_role, default_scope, mfa_enabled, totp_secret, followers_count, following_count, \
-    statuses_count, last_status_at, last_active_at, created_at";
+    statuses_count, last_status_at, last_active_at, created_at"
+    };
+}
+
+/// The plain columns of an account row, without tags (for `EXPLAIN` and raw reads).
+pub const COLUMNS: &str = plain_columns!();
+
+// Tags travel in the same row as a JSON array from a correlated subquery on the
+// `(account_id, position)` index: one query per lookup or page instead of two, which matters
+// because every authenticated request loads its caller this way.
+const SQLITE_COLUMNS: &str = concat!(
+    plain_columns!(),
+    ", (SELECT json_group_array(tag ORDER BY position) FROM account_tags \
+     WHERE account_tags.account_id = accounts.id) AS tags_json"
+);
+const POSTGRES_COLUMNS: &str = concat!(
+    plain_columns!(),
+    ", (SELECT COALESCE(json_agg(tag ORDER BY position), '[]'::json)::text FROM account_tags \
+     WHERE account_tags.account_id = accounts.id) AS tags_json"
+);
+
+/// The columns [`Account::from_row`] reads, tags included, for `SELECT … FROM accounts` (the table
+/// must not be aliased).
+pub fn columns(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => SQLITE_COLUMNS,
+        Backend::Postgres => POSTGRES_COLUMNS,
+    }
+}
 
 impl Account {
     pub fn from_row(row: &AnyRow) -> Result<Account, sqlx::Error> {
@@ -94,7 +124,7 @@ impl Account {
             last_status_at: row.opt_int("last_status_at")?,
             last_active_at: row.opt_int("last_active_at")?,
             created_at: row.int("created_at")?,
-            tags: Vec::new(),
+            tags: serde_json::from_str(&row.text("tags_json")?).unwrap_or_default(),
         })
     }
 
@@ -104,30 +134,16 @@ impl Account {
     }
 }
 
-async fn with_tags(db: &Db, account: Option<Account>) -> Result<Option<Account>, AppError> {
-    let Some(mut account) = account else {
-        return Ok(None);
-    };
-    let rows = sqlx::query("SELECT tag FROM account_tags WHERE account_id = $1 ORDER BY position")
-        .bind(&account.id)
-        .fetch_all(&db.pool)
-        .await?;
-    account.tags = rows
-        .iter()
-        .map(|r| r.text("tag"))
-        .collect::<Result<_, _>>()?;
-    Ok(Some(account))
-}
-
 /// An account by id, internal ones included (callers decide visibility).
 pub async fn by_id(db: &Db, id: &str) -> Result<Option<Account>, AppError> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM accounts WHERE id = $1"
+        "SELECT {} FROM accounts WHERE id = $1",
+        columns(db.backend)
     )))
     .bind(id)
     .fetch_optional(&db.pool)
     .await?;
-    with_tags(db, row.as_ref().map(Account::from_row).transpose()?).await
+    Ok(row.as_ref().map(Account::from_row).transpose()?)
 }
 
 /// A non-internal account by nickname (case-insensitive; `nick@this.host` means the local `nick`).
@@ -138,13 +154,14 @@ pub async fn by_nickname(
 ) -> Result<Option<Account>, AppError> {
     let lower = normalize_nickname(nickname, this_host);
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM accounts WHERE nickname_lower = $1 AND internal = $2"
+        "SELECT {} FROM accounts WHERE nickname_lower = $1 AND internal = $2",
+        columns(db.backend)
     )))
     .bind(lower)
     .bind(false)
     .fetch_optional(&db.pool)
     .await?;
-    with_tags(db, row.as_ref().map(Account::from_row).transpose()?).await
+    Ok(row.as_ref().map(Account::from_row).transpose()?)
 }
 
 /// `:nickname_or_id`: an exact id first, then the nickname; internal accounts are never found.
@@ -165,8 +182,9 @@ pub async fn by_nickname_or_id(
 pub async fn by_login(db: &Db, login: &str, this_host: &str) -> Result<Option<Account>, AppError> {
     let lower = login.to_lowercase();
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM accounts WHERE local = $1 AND internal = $2 AND (nickname_lower = $3 OR email_lower = $4)
-         ORDER BY CASE WHEN nickname_lower = $3 THEN 0 ELSE 1 END LIMIT 1"
+        "SELECT {} FROM accounts WHERE local = $1 AND internal = $2 AND (nickname_lower = $3 OR email_lower = $4)
+         ORDER BY CASE WHEN nickname_lower = $3 THEN 0 ELSE 1 END LIMIT 1",
+        columns(db.backend)
     )))
     .bind(true)
     .bind(false)
@@ -174,7 +192,7 @@ pub async fn by_login(db: &Db, login: &str, this_host: &str) -> Result<Option<Ac
     .bind(lower)
     .fetch_optional(&db.pool)
     .await?;
-    with_tags(db, row.as_ref().map(Account::from_row).transpose()?).await
+    Ok(row.as_ref().map(Account::from_row).transpose()?)
 }
 
 /// Lowercases and maps `nick@this.host` to `nick`.
@@ -310,30 +328,7 @@ pub async fn touch_active(db: &Db, account: &Account) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Maps a row selected with [`COLUMNS`] (tags are loaded separately).
+/// Maps a row selected with [`columns`].
 pub fn from_row(row: &AnyRow) -> Result<Account, sqlx::Error> {
     Account::from_row(row)
-}
-
-/// Tags of many accounts at once.
-pub async fn attach_tags(db: &Db, list: &mut [Account]) -> Result<(), AppError> {
-    if list.is_empty() {
-        return Ok(());
-    }
-    let slots: Vec<String> = (1..=list.len()).map(|n| format!("${n}")).collect();
-    let sql = format!(
-        "SELECT account_id, tag FROM account_tags WHERE account_id IN ({}) ORDER BY account_id, position",
-        slots.join(", ")
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for account in list.iter() {
-        query = query.bind(account.id.clone());
-    }
-    for row in query.fetch_all(&db.pool).await? {
-        let id = row.text("account_id")?;
-        if let Some(account) = list.iter_mut().find(|a| a.id == id) {
-            account.tags.push(row.text("tag")?);
-        }
-    }
-    Ok(())
 }

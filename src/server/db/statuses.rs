@@ -515,7 +515,7 @@ pub async fn accounts_by_ids(
         let slots: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
             "SELECT {} FROM accounts WHERE id IN ({})",
-            accounts::COLUMNS,
+            accounts::columns(db.backend),
             slots.join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -526,6 +526,5 @@ pub async fn accounts_by_ids(
             found.push(Account::from_row(&row)?);
         }
     }
-    accounts::attach_tags(db, &mut found).await?;
     Ok(found.into_iter().map(|a| (a.id.clone(), a)).collect())
 }

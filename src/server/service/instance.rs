@@ -18,9 +18,16 @@ async fn count(db: &Db, sql: &'static str, since: Option<i64>) -> Result<i64, Ap
     Ok(query.fetch_one(&db.pool).await?.int("n")?)
 }
 
-/// Local, visible, usable accounts.
+/// Local, visible, usable accounts, from the trigger-maintained counters: this document is public
+/// and polled by crawlers, so it must not count a million rows per request.
 async fn local_users(db: &Db) -> Result<i64, AppError> {
-    count(db, "SELECT COUNT(*) AS n FROM accounts WHERE local = $1 AND internal = $2 AND deactivated = $2", None).await
+    count(
+        db,
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM account_counts
+         WHERE local = $1 AND internal = $2 AND deactivated = $2",
+        None,
+    )
+    .await
 }
 
 async fn active_since(db: &Db, since: i64) -> Result<i64, AppError> {
