@@ -1,6 +1,7 @@
 //! Types that cross the wire between the server and the panel. Each is defined once and compiled
 //! into both the server and the WASM bundle.
 
+pub mod config;
 pub mod dashboard;
 pub mod instance;
 pub mod query;

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod config;
 pub mod dates;
 pub mod db;
 pub mod events;

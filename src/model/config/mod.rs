@@ -1,0 +1,3 @@
+//! The config store as it crosses the wire (config.md).
+
+pub mod description;
