@@ -13,6 +13,7 @@ use crate::ui::pages::login::LoginPage;
 use crate::ui::pages::not_found::NotFoundPage;
 use crate::ui::pages::report::ReportPage;
 use crate::ui::pages::reports::ReportsPage;
+use crate::ui::pages::settings::{SettingsIndexPage, SettingsPage};
 use crate::ui::pages::status::StatusPage;
 use crate::ui::pages::statuses::StatusesPage;
 use crate::ui::pages::user::UserPage;
@@ -73,6 +74,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/statuses/:id") view=StatusPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports/:id") view=ReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view=SettingsIndexPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/:tab") view=SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/*any") view=NotFoundPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>

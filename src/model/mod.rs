@@ -8,5 +8,6 @@ pub mod query;
 pub mod reports;
 pub mod sanitize;
 pub mod session;
+pub mod settings;
 pub mod statuses;
 pub mod users;

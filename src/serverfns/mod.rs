@@ -6,6 +6,7 @@ pub mod flash;
 pub mod invites;
 pub mod reports;
 pub mod session;
+pub mod settings;
 pub mod statuses;
 pub mod users;
 

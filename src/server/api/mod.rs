@@ -10,6 +10,7 @@ pub mod middleware;
 pub mod oauth;
 pub mod panel_forms;
 pub mod panel_reports;
+pub mod panel_settings;
 pub mod panel_statuses;
 pub mod params;
 pub mod passwords;
@@ -99,7 +100,9 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/reports/{id}/notes/delete",
             post(panel_reports::delete_note),
-        );
+        )
+        // The settings screen's form posts.
+        .route("/admin/settings/{tab}", post(panel_settings::settings_form));
     for prefix in admin::PREFIXES {
         router = router.nest(prefix, admin::router().fallback(middleware::api_not_found));
     }

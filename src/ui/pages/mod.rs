@@ -7,6 +7,7 @@ pub mod login;
 pub mod not_found;
 pub mod report;
 pub mod reports;
+pub mod settings;
 pub mod status;
 pub mod statuses;
 pub mod user;
