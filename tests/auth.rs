@@ -308,6 +308,10 @@ async fn failed_passwords_are_rate_limited(app: TestApp) {
         json!([{"tuple": [":authentication", {"tuple": [60000, 3]}]}]),
     )
     .await;
+    // The limiter is a reboot-time setting (config.md §8): it takes effect at GET /restart.
+    let token = app.token("root", "pw-root", "read write admin").await;
+    let (status, _) = app.get("/api/pleroma/admin/restart", Some(&token)).await;
+    assert_eq!(status, StatusCode::OK);
     for _ in 0..3 {
         let (status, _) = with_auth(&app, DASHBOARD, &basic("root", "wrong")).await;
         assert_eq!(status, StatusCode::FORBIDDEN);

@@ -14,6 +14,12 @@
 //! `event: report_state` with `{"id", "state", "open_reports"}` when its state changes, and one
 //! `event: ready` with `{"open_reports"}` when a stream opens (so a reconnecting panel refreshes its
 //! count). Streams end when the server shuts down, so graceful shutdown is not held up.
+//!
+//! The same channel carries one internal notice that never reaches a stream: `config_changed`,
+//! sent inside every config-store write's transaction, on which each process drops its cached
+//! settings ([`crate::server::settings_cache`]). A process trusts its settings cache only while
+//! its listener is connected, and starts the cache over after a reconnect (notifications sent in
+//! between are lost).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,7 +30,8 @@ use tokio::sync::{broadcast, watch};
 
 use crate::error::AppError;
 use crate::server::auth::Caller;
-use crate::server::db::{reports as report_db, Backend, Db};
+use crate::server::db::{reports as report_db, Backend, Db, Tx};
+use crate::server::settings_cache::SettingsCache;
 use crate::server::state::AppState;
 
 /// The PostgreSQL notification channel.
@@ -41,6 +48,8 @@ pub enum EventKind {
     Report,
     /// A report's state changed.
     ReportState,
+    /// The config store changed (internal: drops the settings cache, never sent to streams).
+    ConfigChanged,
 }
 
 impl EventKind {
@@ -49,6 +58,7 @@ impl EventKind {
         match self {
             EventKind::Report => "report",
             EventKind::ReportState => "report_state",
+            EventKind::ConfigChanged => "config_changed",
         }
     }
 }
@@ -85,8 +95,9 @@ struct Inner {
 impl Events {
     /// Starts the hub for the database at `url`: on PostgreSQL it listens before returning (so
     /// events published after start-up are not missed) and keeps listening in the background,
-    /// reconnecting when the connection drops.
-    pub async fn start(url: &str, db: &Db) -> Events {
+    /// reconnecting when the connection drops. `settings` is told whether config-store
+    /// invalidations reach this process and receives them.
+    pub async fn start(url: &str, db: &Db, settings: Arc<SettingsCache>) -> Events {
         let (sender, _) = broadcast::channel(BUFFER);
         let (close, closing) = watch::channel(false);
         tokio::spawn(async move {
@@ -95,7 +106,14 @@ impl Events {
         });
         if db.backend == Backend::Postgres {
             let first = listen(url).await;
-            tokio::spawn(forward(url.to_string(), db.clone(), sender.clone(), first));
+            settings.set_trusted(first.is_some());
+            tokio::spawn(forward(
+                url.to_string(),
+                db.clone(),
+                sender.clone(),
+                first,
+                settings,
+            ));
         }
         Events {
             inner: Arc::new(Inner {
@@ -136,6 +154,25 @@ pub async fn publish(state: &AppState, kind: EventKind, id: &str) {
     if let Err(error) = result {
         tracing::warn!(%error, "could not publish a live event");
     }
+}
+
+/// Tells the other processes sharing the database that the config store changed (PostgreSQL;
+/// a no-op on SQLite, where the writing process is the only one). The notice goes out when `tx`
+/// commits, and not at all if it rolls back.
+pub async fn notify_config_changed(db: &Db, tx: &mut Tx) -> Result<(), AppError> {
+    if db.backend != Backend::Postgres {
+        return Ok(());
+    }
+    let payload = serde_json::to_string(&Notice {
+        kind: EventKind::ConfigChanged,
+        id: String::new(),
+    })?;
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(payload)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Turns a notice into an event for this process's streams (skipped when nobody listens).
@@ -183,25 +220,38 @@ async fn forward(
     db: Db,
     sender: broadcast::Sender<LiveEvent>,
     mut listener: Option<sqlx::postgres::PgListener>,
+    settings: Arc<SettingsCache>,
 ) {
     loop {
         let Some(active) = listener.as_mut() else {
             tokio::time::sleep(Duration::from_secs(2)).await;
             listener = listen(&url).await;
+            if listener.is_some() {
+                settings.set_trusted(true);
+            }
             continue;
         };
-        // `recv` reconnects by itself after a dropped connection; an error means it could not.
-        match active.recv().await {
-            Ok(notification) => match serde_json::from_str::<Notice>(notification.payload()) {
-                Ok(notice) => {
-                    if let Err(error) = deliver(&db, &sender, notice).await {
-                        tracing::warn!(%error, "could not deliver a live event");
+        // `try_recv` answers `None` after it lost the connection and reconnected by itself
+        // (notifications in between are gone); an error means it could not reconnect.
+        match active.try_recv().await {
+            Ok(Some(notification)) => {
+                match serde_json::from_str::<Notice>(notification.payload()) {
+                    Ok(notice) if notice.kind == EventKind::ConfigChanged => settings.invalidate(),
+                    Ok(notice) => {
+                        if let Err(error) = deliver(&db, &sender, notice).await {
+                            tracing::warn!(%error, "could not deliver a live event");
+                        }
                     }
+                    Err(error) => tracing::warn!(%error, "ignoring a malformed live event"),
                 }
-                Err(error) => tracing::warn!(%error, "ignoring a malformed live event"),
-            },
+            }
+            Ok(None) => {
+                tracing::warn!("the live-event listener reconnected; settings are read again");
+                settings.invalidate();
+            }
             Err(error) => {
                 tracing::warn!(%error, "lost the live-event listener; reconnecting");
+                settings.set_trusted(false);
                 listener = None;
             }
         }

@@ -10,11 +10,11 @@ pub mod mail;
 pub mod pages;
 pub mod service;
 pub mod settings;
+pub mod settings_cache;
 pub mod state;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use axum::extract::Request;
@@ -122,7 +122,11 @@ impl Application {
             .unwrap_or_else(|| format!("http://{addr}"));
         let mut leptos_options = leptos_options();
         leptos_options.site_addr = addr;
-        let events = events::Events::start(&config.database_url, &db).await;
+        // SQLite has one server process: nothing else can invalidate its settings cache.
+        let settings_cache = Arc::new(settings_cache::SettingsCache::new(
+            db.backend == db::Backend::Sqlite,
+        ));
+        let events = events::Events::start(&config.database_url, &db, settings_cache.clone()).await;
         let state = AppState {
             db,
             site: Arc::new(Site::new(
@@ -132,9 +136,11 @@ impl Application {
                 config.media_dir.clone(),
             )),
             leptos_options,
-            need_reboot: Arc::new(AtomicBool::new(false)),
+            settings_cache,
             events,
         };
+        // A start applies the reboot-time settings and clears the reboot flag (config.md §7).
+        service::config::start(&state).await?;
         Ok(Application {
             addr,
             state,

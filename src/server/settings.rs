@@ -1,17 +1,19 @@
 //! The settings steward honours (config.md §8), read from the layers of config.md §1:
 //! built-in defaults, then the optional config file, then the database's config store.
 //!
-//! Settings are read from the database on every request that needs them (a handful of small rows),
-//! so a change made by any process sharing the database is seen by all of them at once.
+//! A server does not call [`Settings::load`] per request: `AppState::settings()` serves them from
+//! the per-process cache of [`crate::server::settings_cache`], which also keeps the reboot-time
+//! settings (config.md §7) at the values in force since the last start or `GET /restart`.
 
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use sqlx::AnyPool;
 
 use crate::error::AppError;
+use crate::model::config::ConfigValue;
 use crate::server::auth::privileges::Privilege;
-use crate::server::db::RowExt;
+use crate::server::db::config::{self as config_db, ConfigRow};
 
 /// File-level switches and stored settings (`STEWARD_CONFIG_FILE`).
 #[derive(Debug, Clone)]
@@ -70,7 +72,7 @@ impl FileConfig {
             );
         }
         if let Some(items) = json.get("configs").and_then(Value::as_array) {
-            for item in items {
+            for (index, item) in items.iter().enumerate() {
                 let (Some(group), Some(key), Some(value)) = (
                     item.get("group").and_then(Value::as_str),
                     item.get("key").and_then(Value::as_str),
@@ -78,9 +80,17 @@ impl FileConfig {
                 ) else {
                     continue;
                 };
+                // Values are kept in their §3 JSON form, like database rows; one that does not
+                // convert makes the file invalid (as POST /config would refuse it).
+                let value = ConfigValue::from_json(value).map_err(|e| {
+                    AppError::Unavailable(format!(
+                        "Invalid config file {}: configs[{index}]: {e}",
+                        path.display()
+                    ))
+                })?;
                 config
                     .configs
-                    .push((group.to_string(), key.to_string(), value.clone()));
+                    .push((group.to_string(), key.to_string(), value.to_json()));
             }
         }
         Ok(config)
@@ -281,24 +291,151 @@ impl Default for Settings {
     }
 }
 
+/// steward's built-in defaults of the settings of config.md §8 in config-store JSON form, in this
+/// order: the first layer of `GET /config` (the config file's `configs` go over it, then the
+/// database). Applying them to any [`Settings`] gives [`Settings::default`] back (except the
+/// admin token, which is unset by default).
+pub fn default_configs() -> Vec<(String, String, Value)> {
+    let d = Settings::default();
+    let keyword = |pairs: Vec<(&str, Value)>| {
+        Value::Array(
+            pairs
+                .into_iter()
+                .map(|(k, v)| json!({"tuple": [format!(":{k}"), v]}))
+                .collect(),
+        )
+    };
+    let atoms = |privileges: &[Privilege]| {
+        privileges
+            .iter()
+            .map(|p| format!(":{}", p.name()))
+            .collect::<Vec<_>>()
+    };
+    let (ms, count) = d.auth_rate_limit.unwrap_or((60_000, 15));
+    let items = [
+        (
+            ":instance",
+            keyword(vec![
+                ("name", json!(d.name)),
+                ("description", json!(d.description)),
+                ("email", json!(d.email)),
+                ("notify_email", json!(d.notify_email)),
+                ("limit", json!(d.limit)),
+                ("max_report_comment_size", json!(d.max_report_comment_size)),
+                ("registrations_open", json!(d.registrations_open)),
+                ("invites_enabled", json!(d.invites_enabled)),
+                (
+                    "account_activation_required",
+                    json!(d.account_activation_required),
+                ),
+                (
+                    "account_approval_required",
+                    json!(d.account_approval_required),
+                ),
+                ("user_bio_length", json!(d.user_bio_length)),
+                ("user_name_length", json!(d.user_name_length)),
+                ("max_account_fields", json!(d.max_account_fields)),
+                (
+                    "account_field_name_length",
+                    json!(d.account_field_name_length),
+                ),
+                (
+                    "account_field_value_length",
+                    json!(d.account_field_value_length),
+                ),
+                (
+                    "password_reset_token_validity",
+                    json!(d.password_reset_token_validity),
+                ),
+                ("admin_privileges", json!(atoms(&d.admin_privileges))),
+                (
+                    "moderator_privileges",
+                    json!(atoms(&d.moderator_privileges)),
+                ),
+                ("federating", json!(d.federating)),
+                ("static_dir", json!(d.static_dir)),
+                ("upload_limit", json!(d.upload_limit)),
+            ]),
+        ),
+        (
+            ":auth",
+            keyword(vec![(
+                "enforce_oauth_admin_scope_usage",
+                json!(d.enforce_oauth_admin_scope_usage),
+            )]),
+        ),
+        (
+            "Pleroma.Emails.Mailer",
+            keyword(vec![
+                ("enabled", json!(d.mailer_enabled_flag)),
+                ("adapter", json!("Swoosh.Adapters.Local")),
+            ]),
+        ),
+        (":mrf", keyword(vec![("policies", json!(d.mrf_policies))])),
+        (
+            ":media_proxy",
+            keyword(vec![
+                ("enabled", json!(false)),
+                ("invalidation", keyword(vec![("enabled", json!(false))])),
+            ]),
+        ),
+        (
+            "Pleroma.Web.MediaProxy.Invalidation.Http",
+            keyword(vec![
+                ("method", json!(":purge")),
+                ("headers", json!([])),
+                ("options", json!([])),
+            ]),
+        ),
+        (
+            ":oauth2",
+            keyword(vec![("token_expires_in", json!(d.token_expires_in))]),
+        ),
+        (
+            ":rate_limit",
+            keyword(vec![("authentication", json!({"tuple": [ms, count]}))]),
+        ),
+        (
+            "Pleroma.User",
+            keyword(vec![(
+                "restricted_nicknames",
+                json!(d.restricted_nicknames),
+            )]),
+        ),
+    ];
+    items
+        .into_iter()
+        .map(|(key, value)| (":pleroma".to_string(), key.to_string(), value))
+        .collect()
+}
+
 impl Settings {
-    /// Defaults, then the file's `configs`, then the database rows (when database configuration is on).
+    /// Defaults, then the file's `configs`, then the database rows (when database configuration is
+    /// on), all read now. Reboot-time settings are the live values here; the server's settings
+    /// come from [`crate::server::settings_cache`], which keeps the reboot-time values in force.
     pub async fn load(pool: &AnyPool, file: &FileConfig) -> Result<Settings, AppError> {
+        let rows = if file.configurable_from_database {
+            config_db::all(pool).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Settings::layered(file, &rows))
+    }
+
+    /// Defaults, then the file's `configs`, then `rows` (ignored when database configuration is
+    /// off). Applying an item sets the subkeys it holds and keeps the others, which is the keyword
+    /// merge of config.md §5 for every setting steward reads.
+    pub fn layered(file: &FileConfig, rows: &[ConfigRow]) -> Settings {
         let mut settings = Settings::default();
         for (group, key, value) in &file.configs {
             settings.apply(group, key, value);
         }
         if file.configurable_from_database {
-            let rows =
-                sqlx::query("SELECT config_group, config_key, value FROM config ORDER BY id")
-                    .fetch_all(pool)
-                    .await?;
             for row in rows {
-                let value: Value = serde_json::from_str(&row.text("value")?).unwrap_or(Value::Null);
-                settings.apply(&row.text("config_group")?, &row.text("config_key")?, &value);
+                settings.apply(&row.group, &row.key, &row.value);
             }
         }
-        Ok(settings)
+        settings
     }
 
     /// Whether mail can be sent: enabled, with an adapter steward supports.
@@ -543,6 +680,53 @@ mod tests {
         assert_eq!(s.smtp.auth, SmtpPolicy::Always);
         assert_eq!(s.smtp.username.as_deref(), Some("u"));
         assert!(s.smtp.ssl);
+    }
+
+    #[test]
+    fn default_configs_are_the_defaults() {
+        let mut s = Settings::default();
+        s.apply(
+            ":pleroma",
+            "Pleroma.Emails.Mailer",
+            &json!([{"tuple": [":enabled", false]}, {"tuple": [":adapter", "Swoosh.Adapters.SMTP"]}]),
+        );
+        s.name = "x".into();
+        s.description = "x".into();
+        s.email = "x".into();
+        s.notify_email = "x".into();
+        s.limit = 1;
+        s.max_report_comment_size = 1;
+        s.registrations_open = false;
+        s.invites_enabled = true;
+        s.account_activation_required = true;
+        s.account_approval_required = true;
+        s.user_bio_length = 1;
+        s.user_name_length = 1;
+        s.max_account_fields = 1;
+        s.account_field_name_length = 1;
+        s.account_field_value_length = 1;
+        s.password_reset_token_validity = 1;
+        s.admin_privileges = vec![];
+        s.moderator_privileges = vec![];
+        s.federating = false;
+        s.static_dir = "x".into();
+        s.upload_limit = 1;
+        s.enforce_oauth_admin_scope_usage = false;
+        s.token_expires_in = 1;
+        s.auth_rate_limit = None;
+        s.restricted_nicknames = vec![];
+        s.mrf_policies = vec!["x".into()];
+        for (group, key, value) in default_configs() {
+            // Defaults are in normal JSON form already.
+            assert_eq!(
+                ConfigValue::from_json(&value).map(|v| v.to_json()).ok(),
+                Some(value.clone())
+            );
+            s.apply(&group, &key, &value);
+        }
+        // Everything but the SMTP options (not part of the defaults) is back to default.
+        s.smtp = SmtpSettings::default();
+        assert_eq!(format!("{s:?}"), format!("{:?}", Settings::default()));
     }
 
     #[test]

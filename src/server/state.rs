@@ -1,15 +1,15 @@
 //! What every request handler shares.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
 use crate::error::AppError;
-use crate::server::db::Db;
+use crate::server::db::{config as config_db, Db};
 use crate::server::settings::{FileConfig, Settings};
+use crate::server::settings_cache::SettingsCache;
 
 /// Process-wide state handed to axum handlers and (as context) to server functions.
 #[derive(Clone, FromRef)]
@@ -17,8 +17,8 @@ pub struct AppState {
     pub db: Db,
     pub site: Arc<Site>,
     pub leptos_options: LeptosOptions,
-    /// Raised when a reboot-time setting changed (config.md §7); cleared by `GET /restart`.
-    pub need_reboot: Arc<AtomicBool>,
+    /// This process's effective settings (see [`crate::server::settings_cache`]).
+    pub settings_cache: Arc<SettingsCache>,
     /// Live events for the panel (`GET /api/steward/events`).
     pub events: crate::server::events::Events,
 }
@@ -68,16 +68,18 @@ impl Site {
 }
 
 impl AppState {
-    /// Whether reboot-time settings are waiting for `GET /restart`.
-    pub fn need_reboot(&self) -> bool {
-        self.need_reboot.load(Ordering::Relaxed)
+    /// Whether reboot-time settings are waiting for `GET /restart` (config.md §7), as every
+    /// process sharing the database sees it.
+    pub async fn need_reboot(&self) -> Result<bool, AppError> {
+        Ok(config_db::state(&self.db.pool).await?.0)
     }
 
-    /// The effective settings right now (defaults, file, database).
+    /// The effective settings right now (defaults, file, database; reboot-time settings as in
+    /// force since the last start or `GET /restart`), from this process's cache.
     pub async fn settings(&self) -> Result<Arc<Settings>, AppError> {
-        Ok(Arc::new(
-            Settings::load(&self.db.pool, &self.site.file_config).await?,
-        ))
+        self.settings_cache
+            .get(&self.db, &self.site.file_config)
+            .await
     }
 }
 

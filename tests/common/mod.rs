@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use sqlx::Connection;
 use steward::server::db::Backend;
-use steward::server::service::accounts;
+use steward::server::service::{accounts, config};
 use steward::server::state::AppState;
 use steward::server::{Application, Config};
 
@@ -310,12 +310,18 @@ impl TestApp {
         .expect("create user")
     }
 
-    /// Runs SQL against the app's database (test setup only).
+    /// Runs SQL against the app's database (test setup only). SQL that touches the config store
+    /// drops the cached settings of every process on the database, as a config write does.
     pub async fn sql(&self, sql: &str) {
         sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
             .execute(&self.state.db.pool)
             .await
             .expect("sql");
+        if sql.to_ascii_lowercase().contains("config") {
+            config::settings_changed(&self.state)
+                .await
+                .expect("settings changed");
+        }
     }
 
     /// Stores a config item the way `POST /config` will (JSON form of config.md §3).
@@ -333,6 +339,9 @@ impl TestApp {
             .execute(&self.state.db.pool)
             .await
             .expect("insert config");
+        config::settings_changed(&self.state)
+            .await
+            .expect("settings changed");
     }
 
     /// Logs in to the panel; returns the `steward_session=…` cookie pair and the CSRF token.

@@ -136,7 +136,7 @@ pub async fn dashboard(state: &AppState, caller: &Caller) -> Result<Dashboard, A
             pending: relays.int("pending")?,
         },
         series,
-        need_reboot: state.need_reboot(),
+        need_reboot: state.need_reboot().await?,
         mailer_enabled: settings.mailer_enabled(),
         registrations: Registrations {
             open: settings.registrations_open,

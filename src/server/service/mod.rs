@@ -2,6 +2,7 @@
 //! authorises its caller first, then validates, then touches storage.
 
 pub mod accounts;
+pub mod config;
 pub mod credentials;
 pub mod dashboard;
 pub mod demo;

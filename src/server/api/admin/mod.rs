@@ -1,5 +1,6 @@
 //! The Admin API, served under both prefixes (`/api/pleroma/admin`, `/api/v1/pleroma/admin`).
 
+mod config;
 mod dashboard;
 mod invites;
 mod moderation_log;
@@ -20,6 +21,13 @@ pub const PREFIXES: [&str; 2] = ["/api/pleroma/admin", "/api/v1/pleroma/admin"];
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/dashboard", get(dashboard::dashboard))
+        // Config store (config.md §6) and its legacy migrate endpoints (operations.md §7).
+        .route("/config", get(config::show).post(config::update))
+        .route("/config/descriptions", get(config::descriptions))
+        .route("/config/migrate_to_db", get(config::migrate_to_db))
+        .route("/config/migrate_from_db", get(config::migrate_from_db))
+        .route("/need_reboot", get(config::need_reboot))
+        .route("/restart", get(config::restart))
         .route("/moderation_log", get(moderation_log::list))
         // Statuses, instances and stats (moderation.md §3–4).
         .route("/statuses", get(statuses::list))
