@@ -1109,12 +1109,19 @@ fn nest(
                     || full_subkeys
                         .iter()
                         .any(|s| *s == name.trim_start_matches(':'));
-                nest(group, key, &below, level + 1, child_full)
+                if full || below.iter().any(|(_, c)| c.is_some()) {
+                    nest(group, key, &below, level + 1, child_full)
+                } else {
+                    None
+                }
             }
         };
         if let Some(value) = value {
             entries.push((name.to_string(), value));
         }
+    }
+    if entries.is_empty() && !changed {
+        return None;
     }
     if in_map {
         let mut map = Map::new();

@@ -121,6 +121,7 @@ fn Frame(info: SessionInfo) -> impl IntoView {
     let can_invites = info.can("users_manage_invites");
     let can_statuses = info.can("messages_read");
     let can_reports = info.can("reports_manage_reports");
+    let is_admin = info.is_admin;
     crate::ui::components::report_live::provide_live_reports(can_reports);
     view! {
         <div class="shell" class:nav-open=move || nav_open.get()>
@@ -169,6 +170,9 @@ fn Frame(info: SessionInfo) -> impl IntoView {
                     })}
                     {can_invites.then(|| view! {
                         <li><A href="/admin/invites"><Icon name="invite"/>" Invites"</A></li>
+                    })}
+                    {is_admin.then(|| view! {
+                        <li><A href="/admin/settings"><Icon name="settings"/>" Settings"</A></li>
                     })}
                 </ul>
             </nav>
