@@ -163,6 +163,10 @@ impl Application {
                 },
             )
             .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+            .layer(middleware::from_fn_with_state(
+                state.clone(),
+                api::idempotency::layer,
+            ))
             .layer(middleware::from_fn(api::middleware::refuse_nul_paths))
             .layer(middleware::from_fn(api::middleware::api_conventions))
             .with_state(state)

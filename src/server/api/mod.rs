@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod authorize;
 pub mod events;
+pub mod idempotency;
 pub mod instance;
 pub mod media;
 pub mod middleware;

@@ -9,6 +9,7 @@ pub mod account_list;
 pub mod account_tokens;
 pub mod accounts;
 pub mod config;
+pub mod idempotency;
 pub mod ids;
 pub mod invites;
 pub mod reports;
