@@ -225,3 +225,154 @@ test('user page: statuses and reports tabs', async ({ page, request }, testInfo)
   await page.getByRole('link', { name: `Report #${reportId}` }).click();
   await expect(page).toHaveURL(new RegExp(`/admin/reports/${reportId}$`));
 });
+
+/** A fresh account with `count` public statuses (newest last in the returned ids). */
+async function bulkPoster(request: APIRequestContext, testInfo: TestInfo, count: number) {
+  const admin = await tokenFor(request, ADMIN.nick, ADMIN.password, 'read write admin');
+  const nick = uniqueNick(testInfo, 'bk');
+  const password = 'e2e-password-1';
+  const created = await request.post('/api/pleroma/admin/users', {
+    headers: bearer(admin),
+    data: { users: [{ nickname: nick, email: `${nick}@e2e.example`, password }] },
+  });
+  expect(created.status(), await created.text()).toBe(200);
+  const token = await tokenFor(request, nick, password, 'read write');
+  const ids: string[] = [];
+  const texts: string[] = [];
+  for (let n = 1; n <= count; n++) {
+    const text = `bulk words ${n} of ${nick}`;
+    const posted = await request.post('/api/v1/statuses', {
+      headers: bearer(token),
+      form: { status: text, visibility: 'public' },
+    });
+    expect(posted.status(), await posted.text()).toBe(200);
+    ids.push((await posted.json()).id);
+    texts.push(text);
+  }
+  return { nick, ids, texts, admin };
+}
+
+const bulkBar = (page: Page) => page.getByRole('region', { name: 'Bulk actions' });
+const tick = (page: Page, id: string, nick: string) =>
+  page.getByRole('checkbox', { name: `Select status #${id} by @${nick}`, exact: true });
+
+test('bulk: mark two statuses sensitive, then delete them after confirming', async ({ page, request }, testInfo) => {
+  const b = await bulkPoster(request, testInfo, 2);
+  const [first, second] = b.ids;
+  await login(page, testInfo, ADMIN);
+  await openStatuses(page, testInfo, '?local_only=1');
+  await expect(card(page, b.texts[0])).toBeVisible();
+
+  await tick(page, first, b.nick).check();
+  await tick(page, second, b.nick).check();
+  if (isHydrated(testInfo)) {
+    await expect(bulkBar(page).getByRole('status')).toHaveText('2 selected');
+  }
+  await bulkBar(page).getByRole('button', { name: 'Mark sensitive', exact: true }).click();
+  await expect(notice(page)).toContainText('Marked 2 statuses as sensitive.');
+  await settle(page, testInfo);
+  for (const text of b.texts) {
+    await expect(card(page, text).getByText('Sensitive content')).toBeVisible();
+    await expect(card(page, text).getByText(text)).toBeHidden();
+  }
+  for (const id of b.ids) {
+    const shown = await page.request.get(`/api/pleroma/admin/statuses/${id}`);
+    expect((await shown.json()).sensitive).toBe(true);
+  }
+  // The result cleared the selection.
+  await expect(tick(page, first, b.nick)).not.toBeChecked();
+
+  // Deleting asks first: how many, that it can't be undone, Cancel focused.
+  await tick(page, first, b.nick).check();
+  await tick(page, second, b.nick).check();
+  await bulkBar(page).getByRole('button', { name: 'Delete…' }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Delete 2 statuses?' });
+  await expect(confirm).toBeVisible();
+  await expect(confirm).toContainText("This can't be undone.");
+  const cancel = isHydrated(testInfo)
+    ? confirm.getByRole('button', { name: 'Cancel' })
+    : confirm.getByRole('link', { name: 'Cancel' });
+  await expect(cancel).toBeFocused();
+  await screenshots(page, testInfo, 'statuses-bulk-delete', 'desktop');
+  if (isHydrated(testInfo)) {
+    // Escape closes the dialog and deletes nothing.
+    await page.keyboard.press('Escape');
+    await expect(confirm).toHaveCount(0);
+    await bulkBar(page).getByRole('button', { name: 'Delete…' }).click();
+    await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  }
+  await confirm.getByRole('button', { name: 'Delete 2 statuses' }).click();
+  await expect(notice(page)).toContainText('Deleted 2 statuses.');
+  await settle(page, testInfo);
+  await expect(card(page, b.nick)).toHaveCount(0);
+  for (const id of b.ids) {
+    expect((await page.request.get(`/api/pleroma/admin/statuses/${id}`)).status()).toBe(404);
+  }
+  const messages = await logMessages(page);
+  for (const id of b.ids) {
+    expect(messages).toContain(`@${ADMIN.nick} updated status #${id}, set sensitive: 'true'`);
+    expect(messages).toContain(`@${ADMIN.nick} deleted status #${id}`);
+  }
+});
+
+test('bulk: visibility, and a status gone meanwhile stops the run', async ({ page, request }, testInfo) => {
+  const b = await bulkPoster(request, testInfo, 2);
+  const [older, newer] = b.ids;
+  await login(page, testInfo, ADMIN);
+  await openStatuses(page, testInfo, '?local_only=1');
+  await tick(page, older, b.nick).check();
+  await tick(page, newer, b.nick).check();
+  const bar = bulkBar(page);
+  await bar.getByLabel('New visibility').selectOption({ label: 'Unlisted' });
+  await bar.getByRole('button', { name: 'Set visibility' }).click();
+  await expect(notice(page)).toContainText('2 statuses are now unlisted.');
+  await settle(page, testInfo);
+
+  // The older status is deleted elsewhere while the page still shows it.
+  await tick(page, older, b.nick).check();
+  await tick(page, newer, b.nick).check();
+  const gone = await request.delete(`/api/pleroma/admin/statuses/${older}`, { headers: bearer(b.admin) });
+  expect(gone.status(), await gone.text()).toBe(200);
+  await bar.getByRole('button', { name: 'Mark sensitive', exact: true }).click();
+  const alert = page.getByRole('alert').filter({ hasText: /\S/ }).first();
+  if (isHydrated(testInfo)) {
+    // One status at a time, newest first: the newer one changes, the run stops at the older one.
+    await expect(alert).toContainText(
+      `Couldn't mark status #${older} as sensitive: Not found. Stopped at 2 of 2; the status before it was changed, the rest were not.`,
+    );
+    const shown = await page.request.get(`/api/pleroma/admin/statuses/${newer}`);
+    expect((await shown.json()).sensitive).toBe(true);
+  } else {
+    // The form checks the whole list first and changes nothing.
+    await expect(alert).toContainText(`Nothing changed: no status has the id #${older}.`);
+    const shown = await page.request.get(`/api/pleroma/admin/statuses/${newer}`);
+    expect((await shown.json()).sensitive).toBe(false);
+  }
+});
+
+test('bulk: select all loaded statuses', async ({ page }, testInfo) => {
+  test.skip(!isHydrated(testInfo), 'without JavaScript "Select all on this page" is a link, checked below');
+  await login(page, testInfo, ADMIN);
+  await openStatuses(page, testInfo, '?local_only=1');
+  const count = await page.getByRole('article').count();
+  await page.getByRole('checkbox', { name: 'Select all loaded statuses' }).check();
+  await expect(bulkBar(page).getByRole('status')).toHaveText(`${count} selected`);
+  await page.getByRole('checkbox', { name: 'Select all loaded statuses' }).uncheck();
+  await expect(bulkBar(page)).toBeHidden();
+});
+
+test('bulk: select all on this page without JavaScript', async ({ page }, testInfo) => {
+  test.skip(isHydrated(testInfo), 'hydrated, a checkbox selects everything loaded (above)');
+  await login(page, testInfo, ADMIN);
+  await openStatuses(page, testInfo, '?local_only=1');
+  await page.getByRole('link', { name: 'Select all on this page' }).click();
+  await expect(page).toHaveURL(/select=all/);
+  const boxes = page.getByRole('checkbox', { name: /^Select status #/ });
+  const count = await boxes.count();
+  expect(count).toBeGreaterThan(0);
+  for (let n = 0; n < count; n++) {
+    await expect(boxes.nth(n)).toBeChecked();
+  }
+  await page.getByRole('link', { name: 'Clear selection' }).click();
+  await expect(boxes.first()).not.toBeChecked();
+});

@@ -244,6 +244,110 @@ pub fn visibility_label(visibility: &str) -> &'static str {
 /// The visibilities a moderator may set (moderation.md §3 PUT).
 pub const SETTABLE_VISIBILITIES: &[&str] = &["public", "unlisted", "private"];
 
+/// The most statuses one bulk action may name: the longest list one URL of the statuses screen
+/// shows ([`MAX_PAGES`] × [`STATUS_PAGE_SIZE`]).
+pub const MAX_BULK_STATUSES: usize = 500;
+
+/// One moderation action on statuses (ui.md §4.7), as the per-status menu and the bulk bar name
+/// it. The keys are the `action` values of `/admin/statuses/action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusAction {
+    SensitiveOn,
+    SensitiveOff,
+    /// Set the visibility: one of [`SETTABLE_VISIBILITIES`].
+    Visibility(&'static str),
+    Delete,
+}
+
+impl StatusAction {
+    /// The action of a form's `action` value (`visibility` takes the separate `visibility`
+    /// field, as the bulk bar's select sends it).
+    pub fn from_key(action: &str, visibility: &str) -> Option<StatusAction> {
+        let settable = |v: &str| SETTABLE_VISIBILITIES.iter().copied().find(|s| *s == v);
+        match action {
+            "sensitive_on" => Some(StatusAction::SensitiveOn),
+            "sensitive_off" => Some(StatusAction::SensitiveOff),
+            "delete" => Some(StatusAction::Delete),
+            "visibility" => settable(visibility).map(StatusAction::Visibility),
+            other => other
+                .strip_prefix("visibility_")
+                .and_then(settable)
+                .map(StatusAction::Visibility),
+        }
+    }
+
+    /// The `action` value that names this action on its own.
+    pub fn key(self) -> String {
+        match self {
+            StatusAction::SensitiveOn => "sensitive_on".into(),
+            StatusAction::SensitiveOff => "sensitive_off".into(),
+            StatusAction::Visibility(v) => format!("visibility_{v}"),
+            StatusAction::Delete => "delete".into(),
+        }
+    }
+
+    /// `sensitive` and `visibility` of `PUT /statuses/:id`; `None` for Delete.
+    pub fn update(self) -> Option<(Option<bool>, Option<&'static str>)> {
+        match self {
+            StatusAction::SensitiveOn => Some((Some(true), None)),
+            StatusAction::SensitiveOff => Some((Some(false), None)),
+            StatusAction::Visibility(v) => Some((None, Some(v))),
+            StatusAction::Delete => None,
+        }
+    }
+
+    /// "mark status #1 as sensitive": what the action does to one status, for error messages.
+    pub fn doing(self, id: &str) -> String {
+        match self {
+            StatusAction::SensitiveOn => format!("mark status #{id} as sensitive"),
+            StatusAction::SensitiveOff => format!("mark status #{id} as not sensitive"),
+            StatusAction::Visibility(v) => {
+                format!("make status #{id} {}", visibility_label(v).to_lowercase())
+            }
+            StatusAction::Delete => format!("delete status #{id}"),
+        }
+    }
+
+    /// The notice after the action ran on `n` statuses.
+    pub fn done(self, n: usize) -> String {
+        let statuses = statuses_word(n);
+        match self {
+            StatusAction::SensitiveOn => format!("Marked {n} {statuses} as sensitive."),
+            StatusAction::SensitiveOff => format!("Marked {n} {statuses} as not sensitive."),
+            StatusAction::Visibility(v) => format!(
+                "{n} {statuses} {} now {}.",
+                if n == 1 { "is" } else { "are" },
+                visibility_label(v).to_lowercase()
+            ),
+            StatusAction::Delete => format!("Deleted {n} {statuses}."),
+        }
+    }
+
+    /// The error after a bulk run stopped at status `id`, the `position`-th (1-based) of `total`,
+    /// with the server's `message`: the statuses before it were changed, the rest were not.
+    pub fn stopped(self, id: &str, position: usize, total: usize, message: &str) -> String {
+        let before = position.saturating_sub(1);
+        let changed = match before {
+            0 => "nothing was changed".to_string(),
+            1 => "the status before it was changed, the rest were not".to_string(),
+            n => format!("the {n} statuses before it were changed, the rest were not"),
+        };
+        format!(
+            "Couldn't {}: {message}. Stopped at {position} of {total}; {changed}.",
+            self.doing(id)
+        )
+    }
+}
+
+/// "status" or "statuses".
+pub fn statuses_word(n: usize) -> &'static str {
+    if n == 1 {
+        "status"
+    } else {
+        "statuses"
+    }
+}
+
 /// `GET /stats` counters of one instance (or all).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisibilityCounts {
@@ -509,6 +613,43 @@ mod tests {
         assert!(!v.can_change_visibility());
         assert!(StatusView::from_admin_object(&Value::Null).is_none());
         assert_eq!(StatusView::list_from(&json!([outer, null])).len(), 1);
+    }
+
+    #[test]
+    fn status_actions() {
+        assert_eq!(
+            StatusAction::from_key("visibility", "unlisted"),
+            Some(StatusAction::Visibility("unlisted"))
+        );
+        assert_eq!(
+            StatusAction::from_key("visibility_private", ""),
+            Some(StatusAction::Visibility("private"))
+        );
+        assert_eq!(StatusAction::from_key("visibility", "direct"), None);
+        assert_eq!(StatusAction::from_key("visibility_direct", ""), None);
+        assert_eq!(StatusAction::from_key("bogus", ""), None);
+        assert_eq!(
+            StatusAction::Visibility("private").key(),
+            "visibility_private"
+        );
+        assert_eq!(
+            StatusAction::SensitiveOn.done(2),
+            "Marked 2 statuses as sensitive."
+        );
+        assert_eq!(
+            StatusAction::Visibility("private").done(1),
+            "1 status is now followers only."
+        );
+        assert_eq!(
+            StatusAction::Delete.stopped("X", 3, 5, "Not found"),
+            "Couldn't delete status #X: Not found. Stopped at 3 of 5; the 2 statuses before it \
+             were changed, the rest were not."
+        );
+        assert_eq!(
+            StatusAction::SensitiveOff.stopped("X", 1, 2, "Not found"),
+            "Couldn't mark status #X as not sensitive: Not found. Stopped at 1 of 2; nothing was \
+             changed."
+        );
     }
 
     #[test]

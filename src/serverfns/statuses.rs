@@ -140,3 +140,48 @@ pub async fn list_status_reports(id: String) -> Result<(Vec<ReportLine>, i64), P
     let total = i64::try_from(lines.len()).unwrap_or(i64::MAX);
     Ok((lines, total))
 }
+
+/// One moderation action on one status, for the statuses screen's bulk bar, which works through
+/// its selection one status at a time so it can count progress and stop at the first refusal
+/// (ui.md §4.7). `action` is an `/admin/statuses/action` value (`sensitive_on`, `sensitive_off`,
+/// `visibility_public|unlisted|private`, `delete`); the same service functions as `PUT` and
+/// `DELETE /statuses/:id` run (needs `messages_delete`; same log entries). It changes state, so
+/// the session's CSRF token comes along.
+///
+/// A refusal (unknown status, a reblog, no permission…) is an expected answer here, not a failed
+/// request: it comes back as `Ok(Some(<the REST API's error text>))`, and `Ok(None)` means done.
+#[server(prefix = "/api/steward/fn", endpoint = "statuses_moderate")]
+pub async fn moderate_status(
+    csrf: String,
+    id: String,
+    action: String,
+) -> Result<Option<String>, PanelError> {
+    use crate::error::AppError;
+    use crate::model::statuses::StatusAction;
+    use crate::server::api::params::Params;
+    use crate::server::service::statuses;
+    let (state, caller) = super::door::caller(Some(&csrf)).await?;
+    let Some(action) = StatusAction::from_key(&action, "") else {
+        return Ok(Some(AppError::bad_request("Unknown action").message()));
+    };
+    let outcome = match action.update() {
+        Some((sensitive, visibility)) => {
+            let mut params = serde_json::Map::new();
+            if let Some(s) = sensitive {
+                params.insert("sensitive".into(), s.into());
+            }
+            if let Some(v) = visibility {
+                params.insert("visibility".into(), v.into());
+            }
+            let params = Params::from_value(serde_json::Value::Object(params));
+            statuses::update(&state, &caller, &id, &params).await
+        }
+        None => statuses::delete(&state, &caller, &id).await,
+    };
+    match outcome {
+        Ok(_) => Ok(None),
+        // Internal failures stay errors (and are logged, never echoed).
+        Err(e @ (AppError::Internal(_) | AppError::Database(_))) => Err(e.into()),
+        Err(e) => Ok(Some(e.message())),
+    }
+}

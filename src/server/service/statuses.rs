@@ -427,6 +427,26 @@ pub async fn update(
     admin_object(state, &updated).await
 }
 
+/// The ids among `ids` that name no status `PUT`/`DELETE /statuses/:id` could act on, in order.
+/// The panel's bulk form checks its whole list with this before it runs, so a stale or hand-made
+/// list is refused without changing anything. Needs what the writes need.
+pub async fn unknown_ids(
+    state: &AppState,
+    caller: &Caller,
+    ids: &[String],
+) -> Result<Vec<String>, AppError> {
+    caller.authorize(&WRITE)?;
+    let mut unknown = Vec::new();
+    for id in ids {
+        match find_admin(state, id).await {
+            Ok(_) => {}
+            Err(AppError::NotFound) => unknown.push(id.clone()),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(unknown)
+}
+
 /// `DELETE /statuses/:id` (any author; its reblogs too), logged as `status_delete`.
 pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<Value, AppError> {
     let actor = caller.authorize(&WRITE)?;

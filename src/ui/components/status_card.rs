@@ -10,7 +10,8 @@ use crate::model::sanitize::sanitize;
 use crate::model::statuses::{status_href, StatusAuthor, StatusView};
 use crate::model::users::{absolute_time, relative_day};
 
-/// One status. `children` is the moderation slot, rendered in the card's footer.
+/// One status. `children` is the moderation slot, rendered in the card's footer; `select` (a
+/// labelled checkbox, for lists with bulk actions) goes first in the header.
 ///
 /// `now_ms` (server time) makes the time relative ("3 days ago", absolute in the tooltip); 0
 /// shows the absolute time.
@@ -18,6 +19,7 @@ use crate::model::users::{absolute_time, relative_day};
 pub fn StatusCard(
     status: StatusView,
     #[prop(optional)] now_ms: i64,
+    #[prop(default = None)] select: Option<AnyView>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     // The card is named by its author and time so screen readers list cards meaningfully.
@@ -48,6 +50,7 @@ pub fn StatusCard(
         <article class="status-card" aria-label=aria_label data-status-id=status.id.clone()>
             {reblog_context}
             <header class="status-head">
+                {select.map(|s| view! { <div class="status-select">{s}</div> })}
                 {avatar(shown_author.as_ref())}
                 <div class="status-names">
                     {author_name(shown_author.as_ref())}
