@@ -1,7 +1,8 @@
 //! The report screens rendered on the server (what a browser without JavaScript gets) and their
 //! form posts (`/admin/reports/…`): tabs with counts, account filters, the report page, batch state
 //! changes as one all-or-nothing batch, notes with a confirmed delete, "Resolve and open next", and
-//! the same log entries as the REST API.
+//! the same log entries as the REST API; the queue grouped by status and the suggestions of the
+//! account filters.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly by design
 
@@ -341,4 +342,224 @@ async fn needs_the_reports_privilege(app: TestApp) {
     assert_eq!(state_of(&app, &admin, &id).await, "open");
 }
 
-backend_tests!(queue_page_and_forms, needs_the_reports_privilege);
+/// Calls a panel server function (form-encoded, as the browser does) with a session cookie;
+/// returns the status and the body.
+async fn server_fn(
+    app: &TestApp,
+    cookie: &str,
+    endpoint: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let response = app
+        .client
+        .post(app.url(&format!("/api/steward/fn/{endpoint}")))
+        .header("cookie", cookie)
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.text().await.unwrap())
+}
+
+/// The rows of the grouped table, one string of HTML per reported status.
+fn grouped_rows(html: &str) -> Vec<String> {
+    html.split("<tbody>")
+        .nth(1)
+        .and_then(|rest| rest.split("</tbody>").next())
+        .unwrap_or_default()
+        .split("<tr")
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
+
+async fn grouped_view_and_account_suggestions(app: TestApp) {
+    app.user("root", "pw-root", true, false).await;
+    let admin = app
+        .token("root", "pw-root", "read write follow admin")
+        .await;
+    let alice_id = app.user("alice", "pw", false, false).await;
+    let alice = app.token("alice", "pw", "read write follow").await;
+    let carol_id = app.user("carol", "pw", false, false).await;
+    app.user("bob", "pw", false, false).await;
+    let bob = app.token("bob", "pw", "read write follow").await;
+    let carol = app.token("carol", "pw", "read write follow").await;
+    let mut statuses = Vec::new();
+    for text in ["first grouped words", "second grouped words"] {
+        let (status, body) = app
+            .call(
+                Method::POST,
+                "/api/v1/statuses",
+                Some(&alice),
+                Some(json!({ "status": text })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        statuses.push(body["id"].as_str().unwrap().to_string());
+    }
+    let (s1, s2) = (statuses[0].clone(), statuses[1].clone());
+    let r1 = report(&app, &bob, &alice_id, &[&s1, &s2], "both of them").await;
+    let r2 = report(&app, &carol, &alice_id, &[&s1], "the first one").await;
+    let r3 = report(&app, &bob, &alice_id, &[], "no statuses named").await;
+    let other = report(&app, &alice, &carol_id, &[], "about carol").await;
+    // A moderator who manages reports but may not list users.
+    app.user("mod", "pw-mod", false, true).await;
+    app.set_config(
+        ":pleroma",
+        ":instance",
+        json!([{"tuple": [":moderator_privileges", [":reports_manage_reports"]]}]),
+    )
+    .await;
+    let (cookie, _) = app.panel_login("mod", "pw-mod").await;
+
+    // The toggle is a pair of links keeping the tab and the filters.
+    let html = page(&app, &cookie, "/admin/reports?state=all&account=alice").await;
+    assert!(html.contains("aria-label=\"Queue view\""));
+    assert!(html.contains("href=\"/admin/reports?state=all&amp;view=grouped&amp;account=alice\""));
+
+    // Grouped: one row per reported status, newest report first, reports without statuses absent.
+    let html = page(&app, &cookie, "/admin/reports?view=grouped&state=all").await;
+    let rows = grouped_rows(&html);
+    assert_eq!(rows.len(), 2, "{html}");
+    let row = |text: &str| rows.iter().find(|r| r.contains(text)).cloned().unwrap();
+    let first = row("first grouped words");
+    assert!(first.contains("2 reports · 2 open"), "{first}");
+    let (at_r1, at_r2) = (
+        first.find(&format!("Report #{r1}")).unwrap(),
+        first.find(&format!("Report #{r2}")).unwrap(),
+    );
+    assert!(at_r2 < at_r1, "newest first");
+    assert!(first.contains(&format!("href=\"/admin/reports/{r1}\"")));
+    assert!(first.contains("@alice"), "the author");
+    let second = row("second grouped words");
+    assert!(second.contains("1 report · 1 open"), "{second}");
+    assert!(!html.contains(&format!("Report #{r3}")));
+    assert!(!html.contains(&format!("Report #{other}")));
+
+    // The tab keeps a group while one of its reports is in that state; filters by reporter too.
+    let (status, _) = app
+        .call(
+            Method::PATCH,
+            &format!("{P1}/reports"),
+            Some(&admin),
+            Some(json!({"reports": [{"id": r2, "state": "resolved"}]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let html = page(&app, &cookie, "/admin/reports?view=grouped&state=resolved").await;
+    let rows = grouped_rows(&html);
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].contains("first grouped words"));
+    assert!(
+        rows[0].contains("2 reports · 1 open, 1 resolved"),
+        "{}",
+        rows[0]
+    );
+    let html = page(
+        &app,
+        &cookie,
+        "/admin/reports?view=grouped&state=all&actor=carol",
+    )
+    .await;
+    assert_eq!(grouped_rows(&html).len(), 1);
+    let html = page(
+        &app,
+        &cookie,
+        "/admin/reports?view=grouped&actor=nobody-at-all",
+    )
+    .await;
+    assert!(html.contains("No such account"));
+
+    // A deleted status keeps its group, marked as deleted.
+    let (status, _) = app
+        .call(
+            Method::DELETE,
+            &format!("{P1}/statuses/{s2}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let html = page(&app, &cookie, "/admin/reports?view=grouped&state=all").await;
+    let gone = grouped_rows(&html)
+        .into_iter()
+        .find(|r| r.contains(&format!("Status #{s2}")))
+        .unwrap();
+    assert!(gone.contains("Deleted"));
+
+    // Suggestions for the account filters: at most eight, for staff who manage reports.
+    for n in 0..12 {
+        app.user(&format!("suggest{n:02}"), "pw", false, false)
+            .await;
+    }
+    let (status, body) = server_fn(
+        &app,
+        &cookie,
+        "reports_account_suggestions",
+        &[("term", "suggest")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let found: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 8, "{body}");
+    let (_, body) = server_fn(
+        &app,
+        &cookie,
+        "reports_account_suggestions",
+        &[("term", "@ALI")],
+    )
+    .await;
+    let found: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(found[0]["nickname"], "alice", "{body}");
+    for hostile in [
+        "%' OR 1=1 --",
+        "_",
+        "'; DROP TABLE accounts; --",
+        "<script>",
+    ] {
+        let (status, body) = server_fn(
+            &app,
+            &cookie,
+            "reports_account_suggestions",
+            &[("term", hostile)],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{hostile}: {body}");
+        let found: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(
+            found
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|a| a["nickname"].as_str().unwrap().contains(hostile)),
+            "{hostile}: {body}"
+        );
+    }
+    // Without a session, or without the reports privilege, nothing is suggested.
+    let (status, body) =
+        server_fn(&app, "", "reports_account_suggestions", &[("term", "ali")]).await;
+    assert!(!status.is_success(), "{body}");
+    assert!(!body.contains("alice"));
+    app.set_config(
+        ":pleroma",
+        ":instance",
+        json!([{"tuple": [":moderator_privileges", [":users_read"]]}]),
+    )
+    .await;
+    let (status, body) = server_fn(
+        &app,
+        &cookie,
+        "reports_account_suggestions",
+        &[("term", "ali")],
+    )
+    .await;
+    assert!(!status.is_success(), "{body}");
+    assert!(!body.contains("alice"));
+}
+
+backend_tests!(
+    queue_page_and_forms,
+    needs_the_reports_privilege,
+    grouped_view_and_account_suggestions,
+);

@@ -261,3 +261,107 @@ test('the reported account is restricted right from the report', async ({ page, 
   await expect(card.getByText('Deactivated', { exact: true })).toBeVisible();
   await expect(card.getByRole('button', { name: 'Activate' })).toBeVisible();
 });
+
+test('the queue grouped by status', async ({ page, request }, testInfo) => {
+  const s = await scene(request, testInfo, ['grouped first status', 'grouped second status']);
+  const older = await fileReport(request, s, 'first report about both');
+  const newer = await fileReport(request, s, 'second report about both');
+  await login(page, testInfo, MODERATOR);
+  await openQueue(page, testInfo, `?state=all&account=${s.poster}`);
+
+  const views = page.getByRole('navigation', { name: 'Queue view' });
+  await expect(views.getByRole('link', { name: 'By report' })).toHaveAttribute('aria-current', 'page');
+  await views.getByRole('link', { name: 'Grouped by status' }).click();
+  await expect(page).toHaveURL(/view=grouped/);
+  await expect(page).toHaveURL(/state=all/);
+  await expect(page).toHaveURL(new RegExp(`account=${s.poster}`));
+  await settle(page, testInfo);
+  await expect(views.getByRole('link', { name: 'Grouped by status' })).toHaveAttribute('aria-current', 'page');
+
+  // One row per reported status, each with both reports, newest first.
+  const rows = page.getByRole('row').filter({ hasText: 'grouped' });
+  await expect(rows).toHaveCount(2);
+  for (const text of ['grouped first status', 'grouped second status']) {
+    const row = rows.filter({ hasText: text });
+    await expect(row).toContainText('2 reports · 2 open');
+    const links = row.getByRole('link', { name: /^Report #/ });
+    await expect(links).toHaveCount(2);
+    await expect(links.nth(0)).toHaveText(`Report #${newer}`);
+    await expect(links.nth(1)).toHaveText(`Report #${older}`);
+  }
+  for (const viewport of VIEWPORTS) {
+    await page.setViewportSize(viewport);
+    await screenshots(page, testInfo, 'reports-grouped', viewport.label);
+  }
+  await page.setViewportSize(VIEWPORTS[0]);
+
+  // The tabs keep the view; a group shows while one of its reports is in the tab's state.
+  await page.getByRole('navigation', { name: 'Report states' }).getByRole('link', { name: /Closed/ }).click();
+  await expect(page).toHaveURL(/state=closed/);
+  await expect(page).toHaveURL(/view=grouped/);
+  await expect(page.getByRole('heading', { name: 'No reported statuses' })).toBeVisible();
+
+  // A report link opens the report; "By report" goes back to the rows of reports.
+  await openQueue(page, testInfo, `?view=grouped&account=${s.poster}`);
+  await rows.first().getByRole('link', { name: `Report #${older}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/admin/reports/${older}$`));
+  await openQueue(page, testInfo, `?view=grouped&account=${s.poster}`);
+  await page.getByRole('navigation', { name: 'Queue view' }).getByRole('link', { name: 'By report' }).click();
+  await expect(page).not.toHaveURL(/view=grouped/);
+  await expect(page.getByRole('checkbox', { name: `Select the report about @${s.poster}` })).toHaveCount(2);
+});
+
+test('account filters suggest accounts while typing', async ({ page, request }, testInfo) => {
+  test.skip(!isHydrated(testInfo), 'suggestions need JavaScript; the plain text filter is below');
+  const s = await scene(request, testInfo, ['a status for the autocomplete']);
+  await fileReport(request, s, 'autocomplete report');
+  await login(page, testInfo, MODERATOR);
+  await openQueue(page, testInfo);
+
+  // A part of the nickname is enough; picking a suggestion applies the filter.
+  const field = page.getByRole('combobox', { name: 'Reported account' });
+  await field.fill(s.poster.slice(4));
+  const option = page.getByRole('option', { name: new RegExp(`^@${s.poster}\\b`) });
+  await expect(option).toBeVisible();
+  await expect(field).toHaveAttribute('aria-expanded', 'true');
+  await screenshots(page, testInfo, 'reports-autocomplete', 'desktop');
+  await option.click();
+  await expect(page).toHaveURL(new RegExp(`account=${s.poster}`));
+  await expect(page.getByRole('combobox', { name: 'Reported account' })).toHaveValue(s.poster);
+  await expect(page.getByRole('row').filter({ hasText: 'autocomplete report' })).toBeVisible();
+
+  // The keyboard works too: Down to the suggestion, Enter to pick it; Escape closes the list.
+  await settle(page, testInfo);
+  const reporter = page.getByRole('combobox', { name: 'Reporter' });
+  await reporter.fill('no-such-account-anywhere');
+  await page.waitForTimeout(600);
+  await expect(page.getByRole('listbox', { name: 'Suggested reporters' })).toBeHidden();
+  await reporter.fill(s.poster.slice(4));
+  await expect(page.getByRole('option', { name: new RegExp(`^@${s.poster}\\b`) })).toBeVisible();
+  await reporter.press('Escape');
+  await expect(page.getByRole('listbox', { name: 'Suggested reporters' })).toBeHidden();
+  await reporter.press('ArrowDown');
+  await expect(reporter).toHaveAttribute('aria-activedescendant', /option-0$/);
+  await reporter.press('Enter');
+  // The poster filed no reports, so the reporter filter leaves nothing.
+  await expect(page).toHaveURL(new RegExp(`actor=${s.poster}`));
+  await expect(page).toHaveURL(new RegExp(`account=${s.poster}`));
+  await expect(page.getByRole('heading', { name: 'No reports' })).toBeVisible();
+});
+
+test('account filters as plain text fields', async ({ page, request }, testInfo) => {
+  test.skip(isHydrated(testInfo), 'hydrated, the fields suggest accounts (above)');
+  const s = await scene(request, testInfo, ['a status for the plain filter']);
+  await fileReport(request, s, 'plain filter report');
+  await login(page, testInfo, MODERATOR);
+  await openQueue(page, testInfo);
+  const form = page.getByRole('form', { name: 'Filter reports' });
+  await form.getByRole('textbox', { name: 'Reported account' }).fill(s.poster);
+  await form.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(new RegExp(`account=${s.poster}`));
+  await expect(page.getByRole('row').filter({ hasText: 'plain filter report' })).toBeVisible();
+  // A name that matches no account says so.
+  await page.getByRole('form', { name: 'Filter reports' }).getByRole('textbox', { name: 'Reporter' }).fill('nobody-here-at-all');
+  await page.getByRole('form', { name: 'Filter reports' }).getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByRole('heading', { name: 'No such account' })).toBeVisible();
+});

@@ -232,6 +232,8 @@ pub const REPORT_PAGE_SIZE: i64 = 50;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportListQuery {
     pub tab: ReportTab,
+    /// Grouped by reported status (`view=grouped`) instead of one row per report.
+    pub grouped: bool,
     /// Reported account: nickname (with or without `@`) or id.
     pub account: String,
     /// Reporter: nickname or id.
@@ -244,6 +246,7 @@ impl Default for ReportListQuery {
     fn default() -> Self {
         ReportListQuery {
             tab: ReportTab::Open,
+            grouped: false,
             account: String::new(),
             actor: String::new(),
             page: 1,
@@ -265,6 +268,7 @@ impl ReportListQuery {
         };
         ReportListQuery {
             tab: ReportTab::from_key(&first("state")),
+            grouped: first("view") == "grouped",
             account: first("account").trim_start_matches('@').to_string(),
             actor: first("actor").trim_start_matches('@').to_string(),
             page: first("page")
@@ -285,6 +289,9 @@ impl ReportListQuery {
         let mut pairs: Vec<(&str, String)> = Vec::new();
         if self.tab != ReportTab::Open {
             pairs.push(("state", self.tab.key().to_string()));
+        }
+        if self.grouped {
+            pairs.push(("view", "grouped".to_string()));
         }
         if !self.account.is_empty() {
             pairs.push(("account", self.account.clone()));
@@ -330,10 +337,20 @@ impl ReportListQuery {
         }
     }
 
-    /// The tab alone: account filters cleared.
+    /// The same filters shown by report (`false`) or grouped by status (`true`), from page 1.
+    pub fn with_grouped(&self, grouped: bool) -> ReportListQuery {
+        ReportListQuery {
+            grouped,
+            page: 1,
+            ..self.clone()
+        }
+    }
+
+    /// The tab and the view alone: account filters cleared.
     pub fn cleared(&self) -> ReportListQuery {
         ReportListQuery {
             tab: self.tab,
+            grouped: self.grouped,
             page_size: self.page_size,
             ..ReportListQuery::default()
         }
@@ -356,6 +373,71 @@ pub struct ReportsPage {
     /// A filter naming an account that does not exist (`"reported account"` / `"reporter"`).
     pub unknown_account: Option<String>,
     pub now_ms: i64,
+}
+
+/// A report in a group of the grouped queue: enough for a line with a link.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupedReport {
+    pub id: String,
+    pub state: ReportState,
+    pub created_at: String,
+    /// The reporter (`None` when removed).
+    pub actor: Option<AdminUser>,
+    /// The comment on one line, shortened.
+    pub excerpt: String,
+}
+
+/// One reported status and the reports that name it (`GET /grouped_reports`, moderation.md §2).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportGroup {
+    pub status_id: String,
+    /// The status card; `None` when the status is gone.
+    pub status: Option<StatusView>,
+    /// The status's author (`None` when removed).
+    pub account: Option<AdminUser>,
+    /// The newest report's date.
+    pub date: String,
+    /// Every report naming the status, newest first (all states).
+    pub reports: Vec<GroupedReport>,
+}
+
+impl ReportGroup {
+    /// "2 open, 1 resolved": how many reports of the group are in each state.
+    pub fn states_text(&self) -> String {
+        ReportState::ALL
+            .into_iter()
+            .filter_map(|state| {
+                let n = self.reports.iter().filter(|r| r.state == state).count();
+                (n > 0).then(|| format!("{n} {}", state.label().to_lowercase()))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The grouped queue: the groups the tab and the account filters keep, newest first, plus the
+/// counts of the tabs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupedReportsPage {
+    pub groups: Vec<ReportGroup>,
+    /// Counts of reports in Open, Closed, Resolved and All, in [`ReportTab::ALL`] order.
+    pub counts: [i64; 4],
+    /// A filter naming an account that does not exist (`"reported account"` / `"reporter"`).
+    pub unknown_account: Option<String>,
+    pub now_ms: i64,
+}
+
+/// How many suggestions an account filter offers.
+pub const ACCOUNT_SUGGESTIONS: i64 = 8;
+
+/// An account the queue's filters suggest while typing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSuggestion {
+    /// `nick` or `nick@host`: what the filter field takes.
+    pub nickname: String,
+    pub display_name: String,
+    pub local: bool,
+    pub deactivated: bool,
 }
 
 /// The number of open reports for the sidebar.
@@ -403,6 +485,24 @@ mod tests {
         assert_eq!(
             ReportListQuery::from_search("state=bogus").href(),
             "/admin/reports"
+        );
+        let grouped = ReportListQuery::from_search("view=grouped&state=all&actor=x");
+        assert!(grouped.grouped);
+        assert_eq!(
+            grouped.href(),
+            "/admin/reports?state=all&view=grouped&actor=x"
+        );
+        assert_eq!(
+            grouped.cleared().href(),
+            "/admin/reports?state=all&view=grouped"
+        );
+        assert_eq!(
+            grouped.with_grouped(false).href(),
+            "/admin/reports?state=all&actor=x"
+        );
+        assert_eq!(
+            q.with_grouped(true).href(),
+            "/admin/reports?state=closed&view=grouped&account=bob&page_size=20"
         );
     }
 

@@ -6,15 +6,17 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::PanelError;
-use crate::model::reports::{OpenReports, ReportDetail, ReportListQuery, ReportsPage};
+use crate::model::reports::{
+    AccountSuggestion, GroupedReportsPage, OpenReports, ReportDetail, ReportListQuery, ReportsPage,
+};
 
 /// Server-only glue: resolving account filters and turning service answers into panel types.
 #[cfg(feature = "ssr")]
 mod glue {
-    use serde_json::{json, Value};
+    use serde_json::{json, Map, Value};
 
     use crate::error::{AppError, PanelError};
-    use crate::model::reports::{Report, ReportedStatus};
+    use crate::model::reports::{Report, ReportListQuery, ReportTab, ReportedStatus};
     use crate::model::statuses::StatusView;
     use crate::server::api::params::Params;
     use crate::server::auth::Caller;
@@ -33,6 +35,50 @@ mod glue {
             Err(AppError::NotFound | AppError::NotFoundWith(_)) => Ok(None),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// The `account_id` / `actor_id` filters of `query`'s account fields, or `Err` naming the
+    /// field ("reported account", "reporter") that names no account.
+    pub async fn account_filters(
+        state: &AppState,
+        query: &ReportListQuery,
+    ) -> Result<Result<Map<String, Value>, String>, PanelError> {
+        let mut filters = Map::new();
+        for (key, param, what) in [
+            (&query.account, "account_id", "reported account"),
+            (&query.actor, "actor_id", "reporter"),
+        ] {
+            if key.is_empty() {
+                continue;
+            }
+            match account_id(state, key).await? {
+                Some(id) => {
+                    filters.insert(param.into(), Value::String(id));
+                }
+                None => return Ok(Err(what.to_string())),
+            }
+        }
+        Ok(Ok(filters))
+    }
+
+    /// The number of reports in each tab under `filters`, in [`ReportTab::ALL`] order.
+    pub async fn tab_counts(
+        state: &AppState,
+        caller: &Caller,
+        filters: &Map<String, Value>,
+    ) -> Result<[i64; 4], PanelError> {
+        let mut counts = [0i64; 4];
+        for (n, tab) in ReportTab::ALL.into_iter().enumerate() {
+            let mut params = filters.clone();
+            params.insert("page_size".into(), json!(1));
+            if let Some(s) = tab.state() {
+                params.insert("state".into(), json!(s.key()));
+            }
+            // Only the total is wanted; the one rendered report is the price of going through
+            // the same service call (and authorisation) as the REST API.
+            counts[n] = list(state, caller, Value::Object(params)).await?.1;
+        }
+        Ok(counts)
     }
 
     /// `GET /reports` with `params` (a page of reports and the total).
@@ -71,44 +117,22 @@ mod glue {
 /// (needs `reports_manage_reports`). A filter naming no account answers an empty page that says so.
 #[server(prefix = "/api/steward/fn", endpoint = "reports_list", input = Json)]
 pub async fn list_reports(query: ReportListQuery) -> Result<ReportsPage, PanelError> {
-    use crate::model::reports::ReportTab;
-    use serde_json::{json, Map, Value};
+    use serde_json::{json, Value};
     let (state, caller) = super::door::caller(None).await?;
     caller.authorize(&crate::server::service::reports::READ)?;
     let now_ms = crate::server::db::now_ms();
-    let mut filters = Map::new();
-    for (key, param, what) in [
-        (&query.account, "account_id", "reported account"),
-        (&query.actor, "actor_id", "reporter"),
-    ] {
-        if key.is_empty() {
-            continue;
+    let filters = match glue::account_filters(&state, &query).await? {
+        Ok(filters) => filters,
+        Err(what) => {
+            return Ok(ReportsPage {
+                page_size: query.page_size,
+                unknown_account: Some(what),
+                now_ms,
+                ..ReportsPage::default()
+            })
         }
-        match glue::account_id(&state, key).await? {
-            Some(id) => {
-                filters.insert(param.into(), Value::String(id));
-            }
-            None => {
-                return Ok(ReportsPage {
-                    page_size: query.page_size,
-                    unknown_account: Some(what.to_string()),
-                    now_ms,
-                    ..ReportsPage::default()
-                })
-            }
-        }
-    }
-    let mut counts = [0i64; 4];
-    for (n, tab) in ReportTab::ALL.into_iter().enumerate() {
-        let mut params = filters.clone();
-        params.insert("page_size".into(), json!(1));
-        if let Some(s) = tab.state() {
-            params.insert("state".into(), json!(s.key()));
-        }
-        // Only the total is wanted; the one rendered report is the price of going through the
-        // same service call (and authorisation) as the REST API.
-        counts[n] = glue::list(&state, &caller, Value::Object(params)).await?.1;
-    }
+    };
+    let counts = glue::tab_counts(&state, &caller, &filters).await?;
     let mut params = filters;
     params.insert("page".into(), json!(query.page));
     params.insert("page_size".into(), json!(query.page_size));
@@ -124,6 +148,136 @@ pub async fn list_reports(query: ReportListQuery) -> Result<ReportsPage, PanelEr
         unknown_account: None,
         now_ms,
     })
+}
+
+/// The queue grouped by reported status (`GET /grouped_reports`, needs
+/// `reports_manage_reports`): the groups with at least one report in the tab's state that also
+/// matches the account filters, each with all of its reports; plus the tab counts.
+#[server(prefix = "/api/steward/fn", endpoint = "reports_grouped", input = Json)]
+pub async fn list_grouped_reports(
+    query: ReportListQuery,
+) -> Result<GroupedReportsPage, PanelError> {
+    use crate::model::reports::{GroupedReport, ReportGroup};
+    use crate::model::statuses::StatusView;
+    use serde_json::Value;
+    let (state, caller) = super::door::caller(None).await?;
+    let answer = crate::server::service::reports::grouped(&state, &caller).await?;
+    let now_ms = crate::server::db::now_ms();
+    let filters = match glue::account_filters(&state, &query).await? {
+        Ok(filters) => filters,
+        Err(what) => {
+            return Ok(GroupedReportsPage {
+                unknown_account: Some(what),
+                now_ms,
+                ..GroupedReportsPage::default()
+            })
+        }
+    };
+    let counts = glue::tab_counts(&state, &caller, &filters).await?;
+    let wanted = |key: &str| filters.get(key).and_then(Value::as_str).map(str::to_string);
+    let (account_id, actor_id) = (wanted("account_id"), wanted("actor_id"));
+    let raw: Vec<Value> = answer
+        .get("reports")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut groups = Vec::new();
+    for group in raw {
+        let status = group.get("status").cloned().unwrap_or(Value::Null);
+        let status_id = status
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let reports: Vec<Value> = group
+            .get("reports")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let reports = reports
+            .into_iter()
+            .map(glue::report)
+            .collect::<Result<Vec<_>, _>>()?;
+        let id_of = |a: &Option<crate::model::users::AdminUser>| a.as_ref().map(|a| a.id.clone());
+        let kept = reports.iter().any(|r| {
+            query.tab.state().is_none_or(|s| r.state == s)
+                && account_id
+                    .as_ref()
+                    .is_none_or(|id| id_of(&r.account).as_ref() == Some(id))
+                && actor_id
+                    .as_ref()
+                    .is_none_or(|id| id_of(&r.actor).as_ref() == Some(id))
+        });
+        if !kept {
+            continue;
+        }
+        let account = glue::from_json::<Option<crate::model::users::AdminUser>>(
+            group.get("account").cloned().unwrap_or(Value::Null),
+        )
+        .ok()
+        .flatten()
+        .filter(|a| !a.id.is_empty());
+        groups.push(ReportGroup {
+            status_id,
+            status: StatusView::from_admin_object(&status)
+                .filter(|_| status.get("deleted").and_then(Value::as_bool) != Some(true)),
+            account,
+            date: group
+                .get("date")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            reports: reports
+                .into_iter()
+                .map(|r| GroupedReport {
+                    excerpt: r.comment_excerpt(80),
+                    id: r.id,
+                    state: r.state,
+                    created_at: r.created_at,
+                    actor: r.actor,
+                })
+                .collect(),
+        });
+    }
+    Ok(GroupedReportsPage {
+        groups,
+        counts,
+        unknown_account: None,
+        now_ms,
+    })
+}
+
+/// Accounts whose nickname, display name or domain matches `term` (as `GET /users?query=`), at
+/// most [`crate::model::reports::ACCOUNT_SUGGESTIONS`]: the suggestions of the queue's account
+/// filters (needs `reports_manage_reports`, like the queue).
+#[server(prefix = "/api/steward/fn", endpoint = "reports_account_suggestions")]
+pub async fn suggest_accounts(term: String) -> Result<Vec<AccountSuggestion>, PanelError> {
+    use crate::model::reports::ACCOUNT_SUGGESTIONS;
+    use serde_json::Value;
+    let (state, caller) = super::door::caller(None).await?;
+    let found = crate::server::service::reports::account_suggestions(
+        &state,
+        &caller,
+        &term,
+        ACCOUNT_SUGGESTIONS,
+    )
+    .await?;
+    let text = |v: &Value, key: &str| {
+        v.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let flag = |v: &Value, key: &str| v.get(key).and_then(Value::as_bool).unwrap_or(false);
+    Ok(found
+        .iter()
+        .map(|v| AccountSuggestion {
+            nickname: text(v, "nickname"),
+            display_name: text(v, "display_name"),
+            local: flag(v, "local"),
+            deactivated: flag(v, "deactivated"),
+        })
+        .collect())
 }
 
 /// `GET /reports/:id` with the statuses deleted since the report was filed (from its snapshot).

@@ -234,6 +234,31 @@ pub async fn referencing_status(
     Renderer::new(state).reports(&list).await
 }
 
+/// Accounts matching `term` as `GET /users?query=` matches it (nickname, display name or domain),
+/// at most `limit`, as admin user objects: the suggestions of the queue's reported-account and
+/// reporter filters (ui.md §4.6). Gated like the queue itself (the filters are part of it), so a
+/// moderator who manages reports gets suggestions without `users_read`.
+pub async fn account_suggestions(
+    state: &AppState,
+    caller: &Caller,
+    term: &str,
+    limit: i64,
+) -> Result<Vec<Value>, AppError> {
+    caller.authorize(&READ)?;
+    let term = term.trim().trim_start_matches('@');
+    if term.is_empty() {
+        return Ok(Vec::new());
+    }
+    let params = Params::from_value(json!({ "query": term }));
+    let filter = super::users::filter_from_params(&params)?;
+    let list =
+        crate::server::db::account_list::page(&state.db, &filter, limit.clamp(1, 50), 0).await?;
+    Ok(list
+        .iter()
+        .map(|a| super::users::admin_user(state, a))
+        .collect())
+}
+
 /// `GET /reports/:id`.
 pub async fn show(state: &AppState, caller: &Caller, id: &str) -> Result<Value, AppError> {
     caller.authorize(&READ)?;

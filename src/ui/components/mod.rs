@@ -1,5 +1,6 @@
 //! Building blocks shared by screens.
 
+pub mod account_filter;
 pub mod badges;
 pub mod copy;
 pub mod icons;

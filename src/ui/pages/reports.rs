@@ -3,17 +3,25 @@
 //! as one batch. All list state lives in the URL. The table is a plain POST form to
 //! `/admin/reports/action`, so it works without JavaScript; hydrated, the queue follows the live
 //! feed and refreshes when a report is filed or changes state.
+//!
+//! "Grouped by status" (`view=grouped`, a plain link) shows one row per reported status with its
+//! reports instead (`GET /grouped_reports`). The account filters suggest accounts while typing
+//! once the script runs; without it they are plain text fields.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_navigate};
+use serde::{Deserialize, Serialize};
 
 use crate::model::query::{encode_component, query_value};
 use crate::model::reports::{
-    relative_age, Report, ReportListQuery, ReportState, ReportTab, ReportsPage, REPORT_PAGE_SIZES,
+    relative_age, GroupedReportsPage, Report, ReportGroup, ReportListQuery, ReportState, ReportTab,
+    ReportsPage, REPORT_PAGE_SIZE, REPORT_PAGE_SIZES,
 };
+use crate::model::sanitize::to_text;
 use crate::model::users::{absolute_time, AdminUser};
-use crate::serverfns::reports::list_reports;
+use crate::serverfns::reports::{list_grouped_reports, list_reports};
+use crate::ui::components::account_filter::AccountFilterField;
 use crate::ui::components::load_error::LoadError;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::report_live::use_live_reports;
@@ -22,6 +30,22 @@ use crate::ui::layout::use_session;
 /// The page of a report.
 pub fn report_href(id: &str) -> String {
     format!("/admin/reports/{}", encode_component(id))
+}
+
+/// What the queue shows: a page of reports, or the reported statuses with their reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+enum Queue {
+    Reports(ReportsPage),
+    Grouped(GroupedReportsPage),
+}
+
+impl Queue {
+    fn counts(&self) -> [i64; 4] {
+        match self {
+            Queue::Reports(page) => page.counts,
+            Queue::Grouped(page) => page.counts,
+        }
+    }
 }
 
 #[component]
@@ -33,7 +57,13 @@ pub fn ReportsPage() -> impl IntoView {
     // (server and browser both start at 0, so hydration sees the same source).
     let list = Resource::new(
         move || (query.get(), live.map(|l| l.version.get()).unwrap_or(0)),
-        |(q, _)| list_reports(q),
+        |(q, _)| async move {
+            if q.grouped {
+                list_grouped_reports(q).await.map(Queue::Grouped)
+            } else {
+                list_reports(q).await.map(Queue::Reports)
+            }
+        },
     );
     // The selection survives live refreshes of the same list, not a move to another list.
     let selected = RwSignal::new(Vec::<String>::new());
@@ -65,15 +95,17 @@ pub fn ReportsPage() -> impl IntoView {
         <Transition fallback=|| view! { <div class="tabs skeleton-line"></div> }>
             {move || Suspend::new(async move {
                 // Without the reports the page shows why, below; no tabs then.
-                list.await.ok().map(|page| view! { <QueueTabs query counts=page.counts/> })
+                list.await.ok().map(|page| view! { <QueueTabs query counts=page.counts()/> })
             })}
         </Transition>
+        <ViewToggle query/>
         // Outside the refreshing part: a live update never resets what is being typed.
         {move || view! { <QueueFilters query=query.get()/> }}
         <Transition fallback=|| view! { <QueueSkeleton/> }>
             {move || Suspend::new(async move {
                 match list.await {
-                    Ok(page) => view! { <QueueTable page query=query.get_untracked() selected/> }.into_any(),
+                    Ok(Queue::Reports(page)) => view! { <QueueTable page query=query.get_untracked() selected/> }.into_any(),
+                    Ok(Queue::Grouped(page)) => view! { <GroupedTable page query=query.get_untracked()/> }.into_any(),
                     Err(error) => view! { <LoadError error what="the reports"/> }.into_any(),
                 }
             })}
@@ -110,41 +142,225 @@ fn QueueTabs(query: Memo<ReportListQuery>, counts: [i64; 4]) -> impl IntoView {
     }
 }
 
-/// The filter form: a GET form, so Apply works the same with and without JavaScript.
+/// "By report" / "Grouped by status": plain links, so the view is part of the URL and works
+/// without JavaScript.
+#[component]
+fn ViewToggle(query: Memo<ReportListQuery>) -> impl IntoView {
+    let link = move |grouped: bool, label: &'static str| {
+        let href = move || query.with(|q| q.with_grouped(grouped).href());
+        let current = move || query.with(|q| q.grouped == grouped).then_some("page");
+        view! { <a class="segment" href=href aria-current=current>{label}</a> }
+    };
+    view! {
+        <nav class="segmented" aria-label="Queue view">
+            {link(false, "By report")}
+            {link(true, "Grouped by status")}
+        </nav>
+    }
+}
+
+/// The filter form: a GET form, so Apply works the same with and without JavaScript. Picking a
+/// suggested account applies the filter at once.
 #[component]
 fn QueueFilters(query: ReportListQuery) -> impl IntoView {
     let clear = query.cleared().href();
     let filtered = query.has_filters();
+    let navigate = use_navigate();
+    let location = use_location();
+    let apply = move |account: Option<String>, actor: Option<String>| {
+        let mut q = ReportListQuery::from_search(&location.search.get_untracked());
+        if let Some(account) = account {
+            q.account = account;
+        }
+        if let Some(actor) = actor {
+            q.actor = actor;
+        }
+        navigate(&q.with_page(1).href(), Default::default());
+    };
+    let apply_actor = apply.clone();
+    let pick_account = Callback::new(move |nick: String| apply(Some(nick), None));
+    let pick_actor = Callback::new(move |nick: String| apply_actor(None, Some(nick)));
     view! {
         <form method="get" action="/admin/reports" class="filters" aria-label="Filter reports">
             {(query.tab != ReportTab::Open).then(|| view! {
                 <input type="hidden" name="state" value=query.tab.key()/>
             })}
+            {query.grouped.then(|| view! { <input type="hidden" name="view" value="grouped"/> })}
             <div class="filter-grid">
-                <div class="field grow">
-                    <label for="r-account">"Reported account"</label>
-                    <input id="r-account" name="account" value=query.account.clone()
-                        placeholder="nickname or ID" autocomplete="off"/>
-                </div>
-                <div class="field grow">
-                    <label for="r-actor">"Reporter"</label>
-                    <input id="r-actor" name="actor" value=query.actor.clone()
-                        placeholder="nickname or ID" autocomplete="off"/>
-                </div>
-                <div class="field">
-                    <label for="r-size">"Per page"</label>
-                    <select id="r-size" name="page_size">
-                        {REPORT_PAGE_SIZES.into_iter().map(|n| view! {
-                            <option value=n.to_string() selected={n == query.page_size}>{n}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <AccountFilterField id="r-account" name="account" label="Reported account"
+                    list_label="Suggested accounts" value=query.account.clone() on_pick=pick_account/>
+                <AccountFilterField id="r-actor" name="actor" label="Reporter"
+                    list_label="Suggested reporters" value=query.actor.clone() on_pick=pick_actor/>
+                // The grouped view has no pages; its page size waits for "By report".
+                {if query.grouped {
+                    (query.page_size != REPORT_PAGE_SIZE).then(|| view! {
+                        <input type="hidden" name="page_size" value=query.page_size.to_string()/>
+                    }).into_any()
+                } else {
+                    view! {
+                        <div class="field">
+                            <label for="r-size">"Per page"</label>
+                            <select id="r-size" name="page_size">
+                                {REPORT_PAGE_SIZES.into_iter().map(|n| view! {
+                                    <option value=n.to_string() selected={n == query.page_size}>{n}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    }.into_any()
+                }}
                 <div class="filter-actions">
                     <button type="submit" class="primary">"Apply"</button>
                     {filtered.then(|| view! { <a class="button" href=clear>"Clear filters"</a> })}
                 </div>
             </div>
         </form>
+    }
+}
+
+/// The empty state of a filter naming no account.
+fn unknown_account_state(what: &str, query: &ReportListQuery) -> AnyView {
+    let cleared = query.cleared().href();
+    view! {
+        <div class="empty-state" role="alert">
+            <h2>"No such account"</h2>
+            <p>{format!("The {what} filter names no account here. Use a nickname (user or user@host) or an ID.")}</p>
+            <p><a class="button" href=cleared>"Clear filters"</a></p>
+        </div>
+    }
+    .into_any()
+}
+
+/// The grouped queue: one row per reported status with its reports, newest first (no paging:
+/// `GET /grouped_reports` has none).
+#[component]
+fn GroupedTable(page: GroupedReportsPage, query: ReportListQuery) -> impl IntoView {
+    if let Some(what) = page.unknown_account {
+        return unknown_account_state(&what, &query);
+    }
+    if page.groups.is_empty() {
+        let cleared = query.cleared().href();
+        let filtered = query.has_filters();
+        return view! {
+            <div class="empty-state">
+                <h2>"No reported statuses"</h2>
+                <p>{query.tab.empty_text()}" Reports that name no status only show by report."</p>
+                {filtered.then(|| view! { <p><a class="button" href=cleared>"Clear filters"</a></p> })}
+            </div>
+        }
+        .into_any();
+    }
+    let caption = format!(
+        "{} reported statuses, {} tab, grouped by status",
+        page.groups.len(),
+        query.tab.label()
+    );
+    let now_ms = page.now_ms;
+    let rows = page
+        .groups
+        .into_iter()
+        .map(|group| view! { <GroupRow group now_ms/> })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="data-table grouped-table">
+                <caption class="sr-only">{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Reported status"</th>
+                        <th scope="col">"Author"</th>
+                        <th scope="col">"Reports"</th>
+                        <th scope="col">"Latest report"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// The first `max` characters of a status's text (its content warning instead when it has one,
+/// so hidden content stays hidden).
+fn status_excerpt(group: &ReportGroup, max: usize) -> String {
+    let Some(status) = &group.status else {
+        return String::new();
+    };
+    let shown = status.reblog.as_deref().unwrap_or(status);
+    let text = if shown.spoiler_text.trim().is_empty() {
+        to_text(&shown.content)
+    } else {
+        format!("Content warning: {}", shown.spoiler_text.trim())
+    };
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        text
+    } else {
+        format!("{}…", text.chars().take(max).collect::<String>().trim_end())
+    }
+}
+
+#[component]
+fn GroupRow(group: ReportGroup, now_ms: i64) -> impl IntoView {
+    let excerpt = status_excerpt(&group, 140);
+    let status_cell = match &group.status {
+        Some(status) => {
+            let text = if excerpt.is_empty() {
+                format!("Status #{}", status.id)
+            } else {
+                excerpt
+            };
+            view! {
+                <a href=status.href()>{text}</a>
+                " "
+                <span class="badge">{status.visibility_label()}</span>
+                {status.sensitive.then(|| view! { " " <span class="badge warn">"Sensitive"</span> })}
+            }
+            .into_any()
+        }
+        None => view! {
+            <span>{format!("Status #{}", group.status_id)}</span>
+            " "
+            <span class="badge danger">"Deleted"</span>
+        }
+        .into_any(),
+    };
+    let n = group.reports.len();
+    let summary = format!(
+        "{n} {} · {}",
+        if n == 1 { "report" } else { "reports" },
+        group.states_text()
+    );
+    let age = relative_age(&group.date, now_ms);
+    let when = absolute_time(&group.date);
+    let lines = group
+        .reports
+        .iter()
+        .map(|r| {
+            let by = handle(&r.actor);
+            let age = relative_age(&r.created_at, now_ms);
+            let excerpt = (!r.excerpt.is_empty()).then(|| format!(" · {}", r.excerpt));
+            view! {
+                <li>
+                    <StateBadge state=r.state/>
+                    " "
+                    <a href=report_href(&r.id)>{format!("Report #{}", r.id)}</a>
+                    <span class="muted">{format!(" by {by} · {age}")}{excerpt}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <tr>
+            <td data-label="Reported status" class="col-comment">{status_cell}</td>
+            <td data-label="Author"><AccountChip account=group.account.clone()/></td>
+            <td data-label="Reports">
+                <p class="group-summary">{summary}</p>
+                <ul class="group-reports" aria-label=format!("Reports about status #{}", group.status_id)>{lines}</ul>
+            </td>
+            <td data-label="Latest report" class="col-joined">
+                <time datetime=group.date.clone() title=when>{age}</time>
+            </td>
+        </tr>
     }
 }
 
@@ -195,15 +411,7 @@ fn QueueTable(
     let href = Callback::new(move |n: i64| pager_query.with_page(n).href());
     let (page_no, page_size, count) = (query.page, page.page_size.max(1), page.total);
     if let Some(what) = page.unknown_account {
-        let cleared = query.cleared().href();
-        return view! {
-            <div class="empty-state" role="alert">
-                <h2>"No such account"</h2>
-                <p>{format!("The {what} filter names no account here. Use a nickname (user or user@host) or an ID.")}</p>
-                <p><a class="button" href=cleared>"Clear filters"</a></p>
-            </div>
-        }
-        .into_any();
+        return unknown_account_state(&what, &query);
     }
     if page.reports.is_empty() {
         let cleared = query.cleared().href();
