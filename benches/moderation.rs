@@ -952,6 +952,12 @@ fn plan_verdict(backend: Backend, queries: &[Query], plans: &[Vec<String>]) -> S
                             Some(index) => findings.push(format!("**reads all of {index}**")),
                             None => findings.push(format!("**table scan ({table})**")),
                         }
+                    } else if let Some(rest) = t.strip_prefix("BLOOM FILTER ON ") {
+                        // Filled by one pass over the whole table before the first row comes out.
+                        let name = rest.split_whitespace().next().unwrap_or_default();
+                        if let Some(table) = table_of(name) {
+                            findings.push(format!("**Bloom filter over all of {table}**"));
+                        }
                     } else if t.starts_with("USE TEMP B-TREE FOR ORDER BY") {
                         findings.push("sorts".into());
                     }
@@ -982,7 +988,14 @@ fn plan_verdict(backend: Backend, queries: &[Query], plans: &[Vec<String>]) -> S
                                 .iter()
                                 .take_while(|l| !l.contains("->"))
                                 .any(|l| l.contains("Index Cond"));
-                            if !keyed && table_of(table).is_some() {
+                            // A walk the planner expects to yield few rows (a small partial index) is cheap.
+                            let few = t
+                                .split("rows=")
+                                .nth(1)
+                                .and_then(|r| r.split_whitespace().next())
+                                .and_then(|r| r.parse::<u64>().ok())
+                                .is_some_and(|r| r < 1000);
+                            if !keyed && !few && table_of(table).is_some() {
                                 findings.push(if q.bounded {
                                     format!("walks {index}")
                                 } else {
