@@ -5,7 +5,8 @@ import { defineConfig } from '@playwright/test';
 // with `cd end2end && npx playwright test`: the web server below starts a fresh steward with demo data.
 // Debian's chromium is used; never run `npx playwright install` (it downloads browsers).
 
-const PORT = 3111;
+// STEWARD_E2E_PORT lets two checkouts run their suites side by side.
+const PORT = Number(process.env.STEWARD_E2E_PORT ?? 3111);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const repoRoot = path.resolve(__dirname, '..');
 
