@@ -1,6 +1,6 @@
-//! `GET /users` search beyond a handful of rows: the SQLite query switches between trigram matches
+//! `GET /users` search beyond a handful of rows: the query switches between index matches (sorted)
 //! and an order-index walk at 20,000 matches (`db::account_list`); both ways must list and count
-//! the same accounts in the same order, alone and combined with filters.
+//! the same accounts in the same order, alone and combined with filters and tags.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly by design
 
@@ -73,12 +73,40 @@ async fn many_matches_page_and_count_alike(app: TestApp) {
     assert_eq!(count, (N / 2) as i64);
     assert_eq!(page, (10..20).map(|k| walker(2 * k)).collect::<Vec<_>>());
 
+    // 10,000 matches, which PostgreSQL takes from the trigram index and sorts: a deep page too.
+    let (count, deep) = nicknames(&app, &token, "query=walker1&page=100&page_size=50").await;
+    assert_eq!(count, 10_000);
+    assert_eq!(deep, (14950..15000).map(walker).collect::<Vec<_>>());
+
+    // Tags alone and with a search term: 1,000 tagged walkers (`Walker00000` … `Walker00999`).
+    app.sql(
+        "INSERT INTO account_tags (account_id, position, tag)
+         SELECT id, 0, 'mrf_tag:sandbox' FROM accounts WHERE nickname_lower LIKE 'walker00%'",
+    )
+    .await;
+    let (count, page) =
+        nicknames(&app, &token, "tags[]=mrf_tag:sandbox&page=3&page_size=100").await;
+    assert_eq!(count, 1000);
+    assert_eq!(page, (200..300).map(walker).collect::<Vec<_>>());
+    let (count, page) = nicknames(
+        &app,
+        &token,
+        "tags[]=mrf_tag:sandbox&query=walker009&filters=deactivated",
+    )
+    .await;
+    assert_eq!(count, 50);
+    assert_eq!(
+        page,
+        (0..50).map(|k| walker(900 + 2 * k)).collect::<Vec<_>>()
+    );
+
     // Display names: the same switch for `name`.
     let (count, page) = nicknames(&app, &token, "name=RUNNER&page=3&page_size=20").await;
     assert_eq!(count, N as i64);
     assert_eq!(page, (40..60).map(walker).collect::<Vec<_>>());
-    let (count, _) = nicknames(&app, &token, "name=runner%2001").await;
+    let (count, page) = nicknames(&app, &token, "name=runner%2001&page=2&page_size=10").await;
     assert_eq!(count, 1000);
+    assert_eq!(page, (1010..1020).map(walker).collect::<Vec<_>>());
 
     // Quotes, wildcards and FTS syntax are literal text.
     for q in [

@@ -55,18 +55,22 @@ fn fts_phrase(column: &str, term: &str) -> String {
     format!("{{{column}}} : \"{}\"", term.replace('"', "\"\""))
 }
 
-/// How SQLite resolves a 3+ character search term.
+/// How a page resolves a selective filter (a 3+ character search term; on PostgreSQL also tags).
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum TextPath {
-    /// Row ids from the trigram index (best when few rows match).
+    /// Every match from the trigram (or tag) index, then sorted (best when few rows match).
+    /// PostgreSQL gets this through a materialized CTE: left to itself its planner assumes
+    /// matches spread evenly over nickname order and walks the order index, which for a
+    /// name-like term (`kath…`, matches clustered late in the alphabet) passes 600,000 entries
+    /// before its page fills, and for a display-name term reads the table row by row (seconds).
     Match,
     /// `LIKE` on the covering order index while walking it in list order (best when many rows
     /// match: a page fills after a short walk, and no matching row has to be sorted).
     Walk,
 }
 
-/// Above this many trigram matches a SQLite nickname search walks the order index instead of
-/// sorting every match. Matches of a name-like term cluster in nickname order (`kath…`), so a
+/// Above this many matches a search walks the order index instead of sorting every match
+/// (SQLite: trigram matches of the nickname term; PostgreSQL: matches of the whole filter). Matches of a name-like term cluster in nickname order (`kath…`), so a
 /// walk may pass most of the index before its page fills: it only pays for terms matching many
 /// rows, which spread over the whole order (BENCHMARKS.md).
 const WALK_ABOVE: i64 = 20_000;
@@ -221,11 +225,22 @@ pub async fn count(db: &Db, filter: &AccountFilter) -> Result<i64, AppError> {
 }
 
 /// The page query of a built filter; appends the limit and offset to its arguments.
-fn page_sql(backend: Backend, w: &mut Where, limit: i64, offset: i64) -> String {
+fn page_sql(backend: Backend, w: &mut Where, path: TextPath, limit: i64, offset: i64) -> String {
     w.args.push(Arg::Int(limit));
     let limit_slot = w.args.len();
     w.args.push(Arg::Int(offset));
     let offset_slot = w.args.len();
+    if backend == Backend::Postgres && path == TextPath::Match {
+        // MATERIALIZED fences the planner: the matches come from the trigram or tag index.
+        return format!(
+            "WITH m AS MATERIALIZED (SELECT id, nickname_lower, nickname FROM accounts WHERE {filter})
+             SELECT {cols} FROM accounts WHERE id IN (
+               SELECT id FROM m ORDER BY nickname_lower, nickname, id LIMIT ${limit_slot} OFFSET ${offset_slot})
+             ORDER BY nickname_lower, nickname, id",
+            cols = accounts::columns(backend),
+            filter = w.sql,
+        );
+    }
     // The inner query walks only the (covering) order index; whole rows are read for the page alone.
     format!(
         "SELECT {cols} FROM accounts WHERE id IN (
@@ -238,14 +253,17 @@ fn page_sql(backend: Backend, w: &mut Where, limit: i64, offset: i64) -> String 
 }
 
 /// One page of matching accounts in list order (lowercase nickname, nickname bytes, id).
+/// `matches` is the filter's [`count`] when the caller has it (PostgreSQL picks its path by it).
 pub async fn page(
     db: &Db,
     filter: &AccountFilter,
     limit: i64,
     offset: i64,
+    matches: Option<i64>,
 ) -> Result<Vec<Account>, AppError> {
-    let mut w = build_with(db.backend, filter, page_path(db, filter).await?);
-    let sql = page_sql(db.backend, &mut w, limit, offset);
+    let path = page_path(db, filter, matches).await?;
+    let mut w = build_with(db.backend, filter, path);
+    let sql = page_sql(db.backend, &mut w, path, limit, offset);
     let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &w.args)
         .fetch_all(&db.pool)
         .await?;
@@ -255,11 +273,48 @@ pub async fn page(
         .collect::<Result<Vec<_>, _>>()?)
 }
 
-/// Which way a SQLite page resolves its nickname term: by trigram matches when it matches few
-/// rows, else by walking the order index (the count of one term is index-only, ~1 ms).
-async fn page_path(db: &Db, filter: &AccountFilter) -> Result<TextPath, AppError> {
-    if db.backend != Backend::Sqlite {
-        return Ok(TextPath::Match);
+/// Whether a PostgreSQL filter has a condition an index answers in few rows: a trigram-ready
+/// search term or tags (then [`TextPath::Match`] pays when the whole filter matches few rows).
+fn pg_selective(filter: &AccountFilter) -> bool {
+    let term = |t: &Option<String>| {
+        t.as_deref()
+            .is_some_and(|t| trigram_ready(&t.to_lowercase()))
+    };
+    term(&filter.query) || term(&filter.name) || !filter.tags.is_empty()
+}
+
+/// Which way a page resolves its selective terms. SQLite: by the nickname term's trigram matches
+/// (an index-only count, ~1 ms). PostgreSQL: by the matches of the whole filter, `matches` when
+/// the caller counted them, else a count capped just above [`WALK_ABOVE`].
+async fn page_path(
+    db: &Db,
+    filter: &AccountFilter,
+    matches: Option<i64>,
+) -> Result<TextPath, AppError> {
+    if db.backend == Backend::Postgres {
+        if !pg_selective(filter) {
+            return Ok(TextPath::Walk);
+        }
+        let n = match matches {
+            Some(n) => n,
+            None => {
+                let w = build(db.backend, filter);
+                let sql = format!(
+                    "SELECT COUNT(*) AS n FROM (SELECT 1 FROM accounts WHERE {} LIMIT {}) s",
+                    w.sql,
+                    WALK_ABOVE + 1
+                );
+                bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &w.args)
+                    .fetch_one(&db.pool)
+                    .await?
+                    .int("n")?
+            }
+        };
+        return Ok(if n > WALK_ABOVE {
+            TextPath::Walk
+        } else {
+            TextPath::Match
+        });
     }
     let first = filter
         .query
@@ -302,8 +357,9 @@ pub async fn explain(
     let mut w = build(db.backend, filter);
     let sql = count_sql(&mut w);
     let count = explain_one(db, &sql, &w.args).await?;
-    let mut w = build_with(db.backend, filter, page_path(db, filter).await?);
-    let sql = page_sql(db.backend, &mut w, limit, offset);
+    let path = page_path(db, filter, None).await?;
+    let mut w = build_with(db.backend, filter, path);
+    let sql = page_sql(db.backend, &mut w, path, limit, offset);
     let page = explain_one(db, &sql, &w.args).await?;
     Ok(Plans { page, count })
 }
@@ -401,6 +457,34 @@ mod tests {
             ..Default::default()
         };
         assert!(build(Backend::Sqlite, &f).search.is_none());
+    }
+
+    #[test]
+    fn postgres_sorts_few_matches_and_walks_many() {
+        let tagged = AccountFilter {
+            tags: vec!["mrf_tag:sandbox".into()],
+            ..Default::default()
+        };
+        let short = AccountFilter {
+            query: Some("al".into()),
+            ..Default::default()
+        };
+        let name = AccountFilter {
+            name: Some("Olivia".into()),
+            ..Default::default()
+        };
+        assert!(pg_selective(&tagged) && pg_selective(&name) && !pg_selective(&short));
+        let mut w = build(Backend::Postgres, &name);
+        let sorted = page_sql(Backend::Postgres, &mut w, TextPath::Match, 50, 0);
+        assert!(sorted.starts_with("WITH m AS MATERIALIZED"));
+        assert!(
+            sorted.contains("display_name_lower LIKE $1") && sorted.contains("LIMIT $2 OFFSET $3")
+        );
+        let mut w = build(Backend::Postgres, &name);
+        let walked = page_sql(Backend::Postgres, &mut w, TextPath::Walk, 50, 0);
+        assert!(!walked.contains("MATERIALIZED"));
+        let mut w = build(Backend::Sqlite, &name);
+        assert!(!page_sql(Backend::Sqlite, &mut w, TextPath::Match, 50, 0).contains("MATERIALIZED"));
     }
 
     #[test]

@@ -252,7 +252,8 @@ pub async fn account_suggestions(
     let params = Params::from_value(json!({ "query": term }));
     let filter = super::users::filter_from_params(&params)?;
     let list =
-        crate::server::db::account_list::page(&state.db, &filter, limit.clamp(1, 50), 0).await?;
+        crate::server::db::account_list::page(&state.db, &filter, limit.clamp(1, 50), 0, None)
+            .await?;
     Ok(list
         .iter()
         .map(|a| super::users::admin_user(state, a))
