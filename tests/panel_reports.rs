@@ -116,6 +116,18 @@ async fn queue_page_and_forms(app: TestApp) {
     assert!(html.contains("Reported account") && html.contains("Reporter"));
     assert!(html.contains("buy"), "reported status shown");
     assert!(html.contains("Add a note"));
+    // A note carried back in the URL stays text inside its box (textarea children are raw in
+    // Leptos' server HTML unless escaped).
+    let html = page(
+        &app,
+        &cookie,
+        &format!(
+            "/admin/reports/{first}?note=%3C%2Ftextarea%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E"
+        ),
+    )
+    .await;
+    assert!(!html.contains("</textarea><script>alert(1)"), "{html}");
+    assert!(html.contains("&lt;/textarea>&lt;script>alert(1)"), "{html}");
 
     // Without the CSRF field nothing changes.
     form(

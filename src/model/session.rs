@@ -17,6 +17,10 @@ pub struct SessionInfo {
     pub csrf_token: String,
     /// The instance name for the top bar.
     pub instance_name: String,
+    /// Admins only: reboot-time settings wait for "Restart now" (config.md §7), for the banner
+    /// every panel page shows. Always false for moderators, who can't restart.
+    #[serde(default)]
+    pub need_reboot: bool,
 }
 
 impl SessionInfo {

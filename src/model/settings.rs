@@ -20,6 +20,8 @@ use crate::model::config::description::{
 use crate::model::config::merge::{full_update_subkeys, is_full_key_update};
 use crate::model::config::{ConfigChange, ConfigItem, ConfigLayers, ConfigValue};
 
+pub mod privileges;
+
 /// Everything the settings screen needs, loaded in one call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SettingsScreen {
@@ -375,6 +377,43 @@ pub fn encode(widget: Widget, input: &FieldInput) -> Result<Option<Value>, Strin
         ConfigValue::from_json(value).map_err(|e| e.to_string())?;
     }
     Ok(value)
+}
+
+/// "Edit as JSON" (ui.md §4.11): checks JSON typed for a setting. It must parse, and the
+/// config.md §2 conversion the server runs must accept it (regexes, atoms, tuples…), so a value
+/// the box accepts is never refused by `POST /config` for its form. `Ok(None)`: an empty box,
+/// i.e. no value.
+pub fn check_json(text: &str) -> Result<Option<Value>, String> {
+    encode(Widget::Json, &FieldInput::Text(text.to_string()))
+}
+
+/// The text "Edit as JSON" starts with: what `input` (edited with `widget`) stands for, in the
+/// §3 JSON form the API sends, pretty-printed; empty for no value. An input that can't be encoded
+/// yet (a half-typed number) shows the effective value instead, so nothing typed turns into a
+/// wrong value silently.
+pub fn json_text_of(field: &Field, widget: Widget, input: &FieldInput) -> String {
+    let value = match encode(widget, input) {
+        Ok(value) => value,
+        Err(_) => field.current.clone(),
+    };
+    pretty(value.as_ref())
+}
+
+/// A value as the pretty JSON of the JSON boxes; empty for no value.
+pub fn pretty(value: Option<&Value>) -> String {
+    value
+        .map(|v| serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string()))
+        .unwrap_or_default()
+}
+
+/// Whether JSON typed for `field` changes it: text that does not parse or convert is a change
+/// (it must be reported, not dropped); valid JSON is a change when it is another value than the
+/// effective one (reformatting is not).
+pub fn json_changes(field: &Field, text: &str) -> bool {
+    match check_json(text) {
+        Ok(value) => value != field.current,
+        Err(_) => true,
+    }
 }
 
 fn encode_unchecked(widget: Widget, input: &FieldInput) -> Result<Option<Value>, String> {
@@ -780,6 +819,7 @@ impl SettingsScreen {
                 }
             }
         }
+        qualify_repeated_labels(&mut blocks);
         blocks
     }
 
@@ -911,6 +951,49 @@ impl SettingsScreen {
     }
 }
 
+/// Gives every field of a tab its own label (ui.md §5: labelled controls, and a label picks one
+/// control): a label already used by an earlier field of the tab gets its mailer adapter or the
+/// title of the section it sits in (`Name (Primary)`), and the setting's address when that is
+/// still taken. The first
+/// field keeps the plain label, so the usual one (`:instance` `:name` on the Instance tab) reads
+/// as before.
+fn qualify_repeated_labels(blocks: &mut [Block]) {
+    let mut seen: Vec<String> = Vec::new();
+    // Titles of the open sections, by depth.
+    let mut sections: Vec<String> = Vec::new();
+    for block in blocks.iter_mut() {
+        match block {
+            Block::Section(s) => {
+                sections.truncate(s.depth);
+                sections.push(s.title.clone());
+            }
+            Block::Field(f) => {
+                if seen.iter().any(|l| l.eq_ignore_ascii_case(&f.label)) {
+                    // Mailer options repeat per adapter: the adapter names them best.
+                    let parent = f
+                        .subgroup
+                        .as_ref()
+                        .or_else(|| {
+                            sections
+                                .get(..f.depth.min(sections.len()))
+                                .and_then(|open| open.last())
+                        })
+                        .filter(|t| !t.eq_ignore_ascii_case(&f.label));
+                    let mut label = match parent {
+                        Some(title) => format!("{} ({title})", f.label),
+                        None => format!("{} ({})", f.label, f.address()),
+                    };
+                    if seen.iter().any(|l| l.eq_ignore_ascii_case(&label)) {
+                        label = format!("{} ({})", f.label, f.address());
+                    }
+                    f.label = label;
+                }
+                seen.push(f.label.clone());
+            }
+        }
+    }
+}
+
 /// A leaf before its layers are looked up.
 struct Leaf {
     path: Vec<String>,
@@ -996,7 +1079,9 @@ pub fn build_changes(
             Some(d) if field.editable => {
                 let before = field.initial(d.widget);
                 let widget = field.widget_for(d.widget);
-                if d.input == before {
+                let same_json = widget == Widget::Json
+                    && matches!(&d.input, FieldInput::Text(text) if !json_changes(field, text));
+                if d.input == before || same_json {
                     None
                 } else {
                     match encode(widget, &d.input) {
@@ -1857,5 +1942,250 @@ mod tests {
         assert_eq!(loose_value("plain"), json!("plain"));
         assert_eq!(loose_text(&json!("12")), "\"12\"");
         assert_eq!(loose_text(&json!("plain")), "plain");
+    }
+
+    #[test]
+    fn settings_privilege_matrix_writes_the_two_lists() {
+        use super::privileges::{cell_label, matrix_rows, privilege_list, toggle_privilege, Role};
+        let all = vec![
+            json!(":users_read"),
+            json!(":users_delete"),
+            json!(":messages_delete"),
+        ];
+        let s = screen(
+            vec![entry(
+                Some(":instance"),
+                vec![
+                    child(":admin_privileges", &["list", "atom"], Some(all.clone())),
+                    child(":moderator_privileges", &["list", "atom"], Some(all)),
+                ],
+            )],
+            vec![config(
+                ":instance",
+                json!([
+                    {"tuple": [":admin_privileges", [":users_read", ":users_delete", ":messages_delete"]]},
+                    {"tuple": [":moderator_privileges", [":messages_delete", ":custom_thing"]]}
+                ]),
+                &[],
+            )],
+        );
+        let fields = s.fields(SettingsTab::Roles);
+        let admin = fields
+            .iter()
+            .find(|f| privilege_list(f) == Some(Role::Admin))
+            .unwrap();
+        let moderator = fields
+            .iter()
+            .find(|f| privilege_list(f) == Some(Role::Moderator))
+            .unwrap();
+        assert_eq!(admin.widget, Widget::Checklist);
+        let (a0, m0) = (
+            admin.initial(admin.widget),
+            moderator.initial(moderator.widget),
+        );
+        // Suggestions first, then what a list holds that nobody suggests.
+        let rows = matrix_rows(admin, moderator, &[&a0, &m0]);
+        assert_eq!(
+            rows,
+            [
+                ":users_read",
+                ":users_delete",
+                ":messages_delete",
+                ":custom_thing"
+            ]
+        );
+        assert_eq!(
+            cell_label(Role::Moderator, ":users_delete"),
+            "Moderator: users_delete"
+        );
+        let FieldInput::List(m_before) = m0.clone() else {
+            panic!()
+        };
+        let FieldInput::List(a_before) = a0.clone() else {
+            panic!()
+        };
+
+        // Ticking and unticking gives the starting list back: no change.
+        let on = toggle_privilege(&m_before, &m_before, &rows, ":users_delete", true);
+        assert_eq!(on, [":users_delete", ":messages_delete", ":custom_thing"]);
+        assert_eq!(
+            toggle_privilege(&on, &m_before, &rows, ":users_delete", false),
+            m_before
+        );
+
+        // Moderators get users_delete, admins lose messages_delete: one change, the two lists as
+        // lists of atoms, exactly what POST /config stores.
+        let off = toggle_privilege(&a_before, &a_before, &rows, ":messages_delete", false);
+        let changes = build_changes(&fields, |f| {
+            let input = match privilege_list(f)? {
+                Role::Admin => FieldInput::List(off.clone()),
+                Role::Moderator => FieldInput::List(on.clone()),
+            };
+            Some(Draft {
+                widget: f.widget,
+                input,
+            })
+        })
+        .unwrap();
+        assert_eq!(changes.len(), 1);
+        let expected = json!([
+            {"tuple": [":admin_privileges", [":users_read", ":users_delete"]]},
+            {"tuple": [":moderator_privileges", [":users_delete", ":messages_delete", ":custom_thing"]]}
+        ]);
+        assert_eq!(
+            serde_json::to_value(&changes[0]).unwrap()["value"],
+            expected
+        );
+        assert_eq!(api_answer(&changes[0]), expected);
+
+        // Unchanged boxes send nothing.
+        assert!(build_changes(&fields, |f| Some(Draft {
+            widget: f.widget,
+            input: f.initial(f.widget),
+        }))
+        .unwrap()
+        .is_empty());
+    }
+
+    #[test]
+    fn settings_json_editor_validates_and_saves_the_api_encoding() {
+        let s = screen(
+            vec![entry(
+                Some(":instance"),
+                vec![
+                    child(":name", &["string"], None),
+                    child(":limit", &["integer"], None),
+                ],
+            )],
+            vec![config(
+                ":instance",
+                json!([{"tuple": [":name", "steward"]}, {"tuple": [":limit", 5000]}]),
+                &[],
+            )],
+        );
+        let fields = s.fields(SettingsTab::Instance);
+        let limit = fields.iter().find(|f| f.label == "Limit").unwrap();
+        // The box starts with the widget's value as JSON.
+        assert_eq!(
+            json_text_of(limit, Widget::Number, &FieldInput::Text("6000".into())),
+            "6000"
+        );
+        assert_eq!(
+            json_text_of(limit, Widget::Number, &FieldInput::Text("6x".into())),
+            "5000"
+        );
+        // Bad JSON and values the §2 conversion refuses are errors; reformatting is no change.
+        assert!(check_json("{\"tuple\": [1,")
+            .unwrap_err()
+            .starts_with("not valid JSON"));
+        assert!(check_json("\"~r/abc\"").is_err());
+        assert_eq!(check_json("  ").unwrap(), None);
+        assert_eq!(check_json("[\":a\", 1]").unwrap(), Some(json!([":a", 1])));
+        assert!(!json_changes(limit, " 5000\n"));
+        assert!(json_changes(limit, "6000"));
+        assert!(json_changes(limit, "60 00"));
+
+        let save = |text: &str| {
+            build_changes(&fields, |f| {
+                (f.id == limit.id).then(|| Draft {
+                    widget: Widget::Json,
+                    input: FieldInput::Text(text.into()),
+                })
+            })
+        };
+        let changes = save("6000").unwrap();
+        assert_eq!(
+            serde_json::to_value(&changes).unwrap(),
+            json!([{"group": ":pleroma", "key": ":instance", "value": [{"tuple": [":limit", 6000]}]}])
+        );
+        // A value the widget could not show is still sent as typed (a tuple here).
+        let changes = save("{\"tuple\": [\":a\", 1]}").unwrap();
+        assert_eq!(
+            api_answer(&changes[0]),
+            json!([{"tuple": [":limit", {"tuple": [":a", 1]}]}])
+        );
+        assert!(save("5000").unwrap().is_empty());
+        let refused = save("{oops").unwrap_err();
+        assert_eq!(refused.len(), 1);
+        assert_eq!(refused[0].0, limit.id);
+        assert!(save("\"~r/(\"").is_err());
+    }
+
+    #[test]
+    fn settings_rate_limit_two_pairs_round_trip() {
+        let two = json!([{"tuple": [10000, 10]}, {"tuple": [10000, 50]}]);
+        let s = screen(
+            vec![entry(
+                Some(":rate_limit"),
+                vec![child(":search", &["tuple", "list"], None)],
+            )],
+            vec![config(
+                ":rate_limit",
+                json!([{"tuple": [":search", two.clone()]}]),
+                &[],
+            )],
+        );
+        let field = &s.fields(SettingsTab::RateLimits)[0];
+        assert_eq!(field.widget_for(field.widget), Widget::RateLimit);
+        let shown = field.initial(field.widget);
+        assert_eq!(
+            shown,
+            FieldInput::Parts(vec![
+                "10000".into(),
+                "10".into(),
+                "10000".into(),
+                "50".into()
+            ])
+        );
+        // Unchanged: nothing sent. Changed: both pairs sent and stored as they were given.
+        assert_eq!(
+            encode(Widget::RateLimit, &shown).unwrap(),
+            Some(two.clone())
+        );
+        let change = save_one(
+            &s,
+            SettingsTab::RateLimits,
+            "Search",
+            FieldInput::Parts(vec![
+                "10000".into(),
+                "10".into(),
+                "20000".into(),
+                "60".into(),
+            ]),
+        );
+        let sent =
+            json!([{"tuple": [":search", [{"tuple": [10000, 10]}, {"tuple": [20000, 60]}]]}]);
+        assert_eq!(serde_json::to_value(&change).unwrap()["value"], sent);
+        assert_eq!(api_answer(&change), sent);
+        // What the API answers reads back into the same four inputs.
+        let back = lookup(&api_answer(&change), &[":search".to_string()]).cloned();
+        assert_eq!(
+            decode(Widget::RateLimit, back.as_ref()),
+            Some(FieldInput::Parts(vec![
+                "10000".into(),
+                "10".into(),
+                "20000".into(),
+                "60".into()
+            ]))
+        );
+    }
+
+    #[test]
+    fn settings_repeated_labels_are_qualified() {
+        let mut frontends = child(":frontends", &["keyword"], None);
+        frontends.children = vec![child(":name", &["string"], None)];
+        let s = screen(
+            vec![entry(
+                Some(":instance"),
+                vec![child(":name", &["string"], None), frontends],
+            )],
+            vec![],
+        );
+        let labels: Vec<String> = s
+            .fields(SettingsTab::Instance)
+            .into_iter()
+            .map(|f| f.label)
+            .collect();
+        assert_eq!(labels, ["Name", "Name (Frontends)"]);
     }
 }

@@ -582,6 +582,9 @@ fn parse_limit(v: &Value) -> Option<(i64, i64)> {
         _ => return None,
     };
     match items.as_slice() {
+        // Two pairs (visitors, then logged-in users): failed password and admin-token checks come
+        // from clients that are not logged in yet, so the visitors' pair is the one that applies.
+        [first @ Value::Object(_), Value::Object(_)] => parse_limit(first),
         [ms, count] => Some((ms.as_i64()?, count.as_i64()?)),
         _ => None,
     }
@@ -738,5 +741,12 @@ mod tests {
             &json!([{"tuple": [":authentication", {"tuple": [1000, 2]}]}]),
         );
         assert_eq!(s.auth_rate_limit, Some((1000, 2)));
+        // The two-pair form (visitors, logged-in users) is a limit, not "off".
+        s.apply(
+            ":pleroma",
+            ":rate_limit",
+            &json!([{"tuple": [":authentication", [{"tuple": [2000, 3]}, {"tuple": [2000, 9]}]]}]),
+        );
+        assert_eq!(s.auth_rate_limit, Some((2000, 3)));
     }
 }

@@ -15,7 +15,15 @@ pub async fn get_session() -> Result<Option<SessionInfo>, PanelError> {
     let headers = super::door::headers().await?;
     let settings = state.settings().await?;
     let current = session::current(&state, &settings, session_cookie(&headers).as_deref()).await?;
-    Ok(current.map(|s| s.info))
+    let Some(mut info) = current.map(|s| s.info) else {
+        return Ok(None);
+    };
+    // The restart banner of every panel page: one primary-key read of the one-row config_state
+    // table, for admins only (the only ones who may restart).
+    if info.is_admin {
+        info.need_reboot = state.need_reboot().await?;
+    }
+    Ok(Some(info))
 }
 
 /// Name, description and registration mode for the landing page.

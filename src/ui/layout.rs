@@ -46,6 +46,72 @@ pub fn use_session() -> SessionInfo {
     use_context::<SessionInfo>().unwrap_or_default()
 }
 
+/// What the frame shows that a page can change: the instance name in the top bar and the restart
+/// banner. The session is read once per page load; a page that saves settings updates these
+/// instead, so the frame is right without a reload.
+#[derive(Debug, Clone, Copy)]
+pub struct FrameStatus {
+    pub instance_name: RwSignal<String>,
+    pub need_reboot: RwSignal<bool>,
+}
+
+/// The frame's status, if inside the frame.
+pub fn use_frame_status() -> Option<FrameStatus> {
+    use_context::<FrameStatus>()
+}
+
+/// Reads the session again and updates the frame (after a settings save, reset or restart: the
+/// instance name and the restart flag are whatever the server now says). Takes the status found
+/// while the page was built: contexts can't be looked up from a spawned task.
+pub fn refresh_frame_status(status: Option<FrameStatus>) {
+    let Some(status) = status else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        if let Ok(Some(info)) = get_session().await {
+            status.instance_name.set(info.instance_name);
+            status.need_reboot.set(info.need_reboot);
+        }
+    });
+}
+
+/// "Some changes need a restart" on every page for admins while the reboot flag is set
+/// (ui.md §4.11). "Restart now" is a plain link to the settings screen's confirmation (on the
+/// settings tab being shown, else the first tab), so it works without JavaScript too.
+#[component]
+fn RestartBanner(status: FrameStatus) -> impl IntoView {
+    let location = use_location();
+    let href = move || {
+        let path = location.pathname.get();
+        if path.starts_with("/admin/settings/") {
+            crate::model::query::with_params(
+                &path,
+                &location.search.get(),
+                &[
+                    "notice",
+                    "error",
+                    "confirm_reset",
+                    "confirm_restart",
+                    "invalid",
+                    "why",
+                ],
+                &[("confirm_restart", "1")],
+            )
+        } else {
+            "/admin/settings/instance?confirm_restart=1".to_string()
+        }
+    };
+    move || {
+        status.need_reboot.get().then(|| view! {
+            <section class="card banner attention restart-banner" aria-labelledby="restart-title">
+                <h2 id="restart-title">"Some changes need a restart"</h2>
+                <p>"Settings marked “Needs restart” take effect after a restart. steward restarts in place: nobody is signed out."</p>
+                <a class="button primary" href=href>"Restart now"</a>
+            </section>
+        })
+    }
+}
+
 /// Percent-encodes a query value.
 pub fn urlencode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -111,10 +177,14 @@ fn PendingCount() -> impl IntoView {
 #[component]
 fn Frame(info: SessionInfo) -> impl IntoView {
     provide_context(info.clone());
+    let status = FrameStatus {
+        instance_name: RwSignal::new(info.instance_name.clone()),
+        need_reboot: RwSignal::new(info.is_admin && info.need_reboot),
+    };
+    provide_context(status);
     let nav_open = RwSignal::new(false);
     let privileges = info.privileges.join(", ");
     let csrf = info.csrf_token.clone();
-    let instance_name = info.instance_name.clone();
     let nickname = info.nickname.clone();
     let role = info.role_label();
     let can_users = info.can("users_read");
@@ -132,7 +202,7 @@ fn Frame(info: SessionInfo) -> impl IntoView {
                     on:click=move |_| nav_open.update(|v| *v = !*v)>
                     <Icon name="menu"/>
                 </button>
-                <a class="instance-name" href="/admin/">{instance_name}</a>
+                <a class="instance-name" href="/admin/">{move || status.instance_name.get()}</a>
                 <div class="account-menu">
                     <details on:keydown=|ev: leptos::ev::KeyboardEvent| {
                         // Escape closes the menu and returns focus to its button.
@@ -178,6 +248,7 @@ fn Frame(info: SessionInfo) -> impl IntoView {
             </nav>
             <main id="content" class="content" tabindex="-1">
                 <Toasts/>
+                {is_admin.then(|| view! { <RestartBanner status/> })}
                 <Outlet/>
             </main>
         </div>

@@ -8,6 +8,12 @@
 //! nothing) is told apart from a field the form did not show. Without JavaScript every setting
 //! whose widget needs it is a JSON text box ([`Widget::plain`]). The changes are built by
 //! [`build_changes`], as in the hydrated panel, so both send the same `POST /config` items.
+//!
+//! "Edit as JSON" without JavaScript: every other field also posts its value as JSON under
+//! `<id>-json` (a `<details>` under the widget). That box wins when it differs from the value
+//! loaded (reformatting is no change), so an untouched box never undoes an edit of the widget.
+//! The privilege matrix posts its checkboxes under the two list fields' names, as checklists.
+//! A refusal names its field (`invalid=<id>&why=<problem>`), so the tab shows it beside the field.
 
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +21,7 @@ use serde_json::Value;
 
 use super::panel_forms::{back_with, error, failure, list, notice, read_form, see_other, FormPost};
 use crate::model::config::description::SettingsTab;
-use crate::model::settings::{build_changes, Draft, Field, FieldInput, Widget};
+use crate::model::settings::{build_changes, json_changes, Draft, Field, FieldInput, Widget};
 use crate::server::service::config;
 use crate::server::state::AppState;
 use crate::serverfns::settings::glue;
@@ -40,6 +46,16 @@ fn posted(form: &FormPost, name: &str) -> String {
 
 /// The edit a JavaScript-off form made to `field`, or `None` when it left the field as it was.
 fn draft_from_form(form: &FormPost, field: &Field) -> Option<Draft> {
+    let json_name = format!("{}-json", field.id);
+    if form.params.raw(&json_name).is_some() {
+        let text = posted(form, &json_name);
+        if json_changes(field, &text) {
+            return Some(Draft {
+                widget: Widget::Json,
+                input: FieldInput::Text(text),
+            });
+        }
+    }
     let widget = field.widget_for(field.widget.plain());
     let input = match widget {
         Widget::Switch => {
@@ -137,6 +153,7 @@ pub async fn settings_form(
     }) {
         Ok(changes) => changes,
         Err(problems) => {
+            let first = problems.first().cloned();
             let listed: Vec<String> = problems
                 .iter()
                 .map(|(id, problem)| {
@@ -148,7 +165,14 @@ pub async fn settings_form(
                     format!("{label}: {problem}")
                 })
                 .collect();
-            return error(&back, &format!("Nothing was saved. {}.", listed.join("; ")));
+            let message = format!("Nothing was saved. {}.", listed.join("; "));
+            return match first {
+                Some((id, why)) => see_other(&back_with(
+                    &back,
+                    &[("error", &message), ("invalid", &id), ("why", &why)],
+                )),
+                None => error(&back, &message),
+            };
         }
     };
     if changes.is_empty() {

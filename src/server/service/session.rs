@@ -153,6 +153,8 @@ fn session_for(state: &AppState, settings: &Settings, account: &Account, token: 
         privileges: privileges.iter().map(|p| p.name().to_string()).collect(),
         csrf_token: secrets::csrf_for(&token),
         instance_name: settings.name.clone(),
+        // Filled in by the panel's session read, which is the only reader of the flag.
+        need_reboot: false,
     };
     Session {
         account: credentials_entity(&state.site, account, settings),

@@ -9,5 +9,6 @@ pub mod pager;
 pub mod report_live;
 pub mod sparkline;
 pub mod status_card;
+pub mod textarea;
 pub mod theme;
 pub mod toasts;

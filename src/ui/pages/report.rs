@@ -502,7 +502,7 @@ fn NoteForm(id: String, back: String, csrf: String, typed: String) -> impl IntoV
             <div class="field">
                 <label for="note-content">"Add a note"</label>
                 <textarea id="note-content" name="content" rows="3" maxlength="5000" required
-                    aria-describedby="note-hint" on:keydown=on_keydown>{typed}</textarea>
+                    aria-describedby="note-hint" on:keydown=on_keydown>{crate::ui::components::textarea::textarea_text(typed)}</textarea>
                 <p class="hint" id="note-hint">"Visible to staff only. Ctrl+Enter adds it; on this page, N jumps here, R resolves and C closes."</p>
             </div>
             <div><button type="submit" class="primary">"Add note"</button></div>

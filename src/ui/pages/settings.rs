@@ -6,6 +6,7 @@
 //! `POST /config` items ([`crate::model::settings::build_changes`]).
 
 mod field;
+mod matrix;
 
 use std::collections::HashMap;
 
@@ -18,16 +19,63 @@ use crate::error::PanelError;
 use crate::model::config::description::SettingsTab;
 use crate::model::config::ConfigChange;
 use crate::model::query::{query_value, with_params};
+use crate::model::settings::privileges::{privilege_list, Role};
 use crate::model::settings::{
-    build_changes, encode, Block, Draft, Field, FieldInput, SettingsScreen,
+    build_changes, encode, json_changes, Block, Draft, Field, FieldInput, SettingsScreen, Widget,
 };
 use crate::serverfns::settings::{load_settings, restart_now, save_settings};
 use crate::ui::components::load_error::LoadError;
-use crate::ui::layout::use_session;
+use crate::ui::layout::{refresh_frame_status, use_frame_status, use_session};
 use field::{shown_value, DescriptionText, SettingBadges, SettingField};
+use matrix::PrivilegeMatrix;
 
-/// One-shot URL parameters that must not survive a save or a cancel.
-const ONE_SHOTS: &[&str] = &["notice", "error", "confirm_reset", "confirm_restart"];
+/// One-shot URL parameters that must not survive a save or a cancel. `invalid` and `why` carry a
+/// JavaScript-off refusal to the field it is about (its id and the problem).
+const ONE_SHOTS: &[&str] = &[
+    "notice",
+    "error",
+    "confirm_reset",
+    "confirm_restart",
+    "invalid",
+    "why",
+];
+
+/// The edit state of one field: the widget's inputs, and the text of its "Edit as JSON" box
+/// while that is open (`Some`: the JSON is what gets saved).
+#[derive(Clone, Copy)]
+pub(crate) struct FieldDraft {
+    pub input: RwSignal<FieldInput>,
+    pub json: RwSignal<Option<String>>,
+}
+
+impl FieldDraft {
+    /// The edit `build_changes` saves.
+    fn draft(&self, field: &Field) -> Draft {
+        match self.json.get_untracked() {
+            Some(text) => Draft {
+                widget: Widget::Json,
+                input: FieldInput::Text(text),
+            },
+            None => Draft {
+                widget: field.widget,
+                input: self.input.get_untracked(),
+            },
+        }
+    }
+
+    /// Whether the field differs from what was loaded (tracks both signals).
+    fn changed(&self, field: &Field) -> bool {
+        match self.json.get() {
+            Some(text) => json_changes(field, &text),
+            None => self.input.with(|d| *d != field.initial(field.widget)),
+        }
+    }
+
+    fn discard(&self, field: &Field) {
+        self.json.set(None);
+        self.input.set(field.initial(field.widget));
+    }
+}
 
 /// `/admin/settings`: the first tab.
 #[component]
@@ -79,6 +127,14 @@ fn DatabaseConfigOff() -> impl IntoView {
     }
 }
 
+/// A field's edit before any change (to tell which changed field a refusal is about).
+fn unchanged(field: &Field) -> Draft {
+    Draft {
+        widget: field.widget,
+        input: field.initial(field.widget),
+    }
+}
+
 /// The first field error of a `POST /config` refusal (`configs[<i>]: <problem>`) and the change it
 /// names.
 fn refused_item(message: &str) -> Option<(usize, String)> {
@@ -94,6 +150,7 @@ fn SettingsView(
     data: Resource<Result<SettingsScreen, PanelError>>,
 ) -> impl IntoView {
     let session = use_session();
+    let frame = use_frame_status();
     let csrf = session.csrf_token.clone();
     let location = use_location();
     let navigate = use_navigate();
@@ -103,15 +160,30 @@ fn SettingsView(
     let query = RwSignal::new(query_value(&search, "q"));
     let action = format!("/admin/settings/{}", tab.slug());
     let blocks = screen.blocks(tab);
-    let drafts: Vec<(Field, RwSignal<FieldInput>)> = blocks
+    let drafts: Vec<(Field, FieldDraft)> = blocks
         .iter()
         .filter_map(|b| match b {
-            Block::Field(f) => Some((f.clone(), RwSignal::new(f.initial(f.widget)))),
+            Block::Field(f) => Some((
+                f.clone(),
+                FieldDraft {
+                    input: RwSignal::new(f.initial(f.widget)),
+                    json: RwSignal::new(None),
+                },
+            )),
             Block::Section(_) => None,
         })
         .collect();
     let drafts = StoredValue::new(drafts);
+    // A JavaScript-off refusal names its field (`invalid`) and the problem (`why`).
     let errors = RwSignal::new(HashMap::<String, String>::new());
+    {
+        let (invalid, why) = (query_value(&search, "invalid"), query_value(&search, "why"));
+        if !invalid.is_empty() && !why.is_empty() {
+            errors.update(|m| {
+                m.insert(invalid, why);
+            });
+        }
+    }
     let problem = RwSignal::new(None::<String>);
     let saving = RwSignal::new(false);
 
@@ -164,8 +236,8 @@ fn SettingsView(
     let changed_fields = move || {
         drafts.with_value(|list| {
             list.iter()
-                .filter(|(f, d)| f.editable && d.with(|d| *d != f.initial(f.widget)))
-                .map(|(f, d)| (f.clone(), d.get()))
+                .filter(|(f, d)| f.editable && d.changed(f))
+                .map(|(f, d)| (f.clone(), d.draft(f)))
                 .collect::<Vec<_>>()
         })
     };
@@ -193,10 +265,9 @@ fn SettingsView(
             let list = drafts.get_value();
             let fields: Vec<Field> = list.iter().map(|(f, _)| f.clone()).collect();
             let result = build_changes(&fields, |f| {
-                list.iter().find(|(g, _)| g.id == f.id).map(|(g, d)| Draft {
-                    widget: g.widget,
-                    input: d.get_untracked(),
-                })
+                list.iter()
+                    .find(|(g, _)| g.id == f.id)
+                    .map(|(g, d)| d.draft(g))
             });
             let changes = match result {
                 Ok(changes) => changes,
@@ -224,6 +295,10 @@ fn SettingsView(
                 let sent = changes.clone();
                 match save_settings(csrf, changes).await {
                     Ok(answer) => {
+                        if let Some(status) = frame {
+                            status.need_reboot.set(answer.need_reboot);
+                        }
+                        refresh_frame_status(frame);
                         let restart = if answer.need_reboot {
                             " Some changes need a restart."
                         } else {
@@ -257,10 +332,7 @@ fn SettingsView(
                                         f.group == change.group
                                             && f.key == change.key
                                             && list.iter().any(|(g, d)| {
-                                                g.id == f.id
-                                                    && d.with_untracked(|d| {
-                                                        *d != f.initial(f.widget)
-                                                    })
+                                                g.id == f.id && d.draft(g) != unchanged(g)
                                             })
                                     })
                                     .map(|f| f.id.clone());
@@ -286,7 +358,7 @@ fn SettingsView(
     let discard = move |_| {
         drafts.with_value(|list| {
             for (f, d) in list {
-                d.set(f.initial(f.widget));
+                d.discard(f);
             }
         });
         errors.set(HashMap::new());
@@ -328,6 +400,31 @@ fn SettingsView(
             Block::Field(f) => {
                 let draft = drafts.with_value(|list| list.iter().find(|(g, _)| g.id == f.id).map(|(_, d)| *d));
                 let Some(draft) = draft else { return ().into_any() };
+                // The two privilege lists are one matrix, drawn where the admin list is.
+                if let Some(role) = privilege_list(f) {
+                    let partner = |wanted: Role| {
+                        blocks.iter().enumerate().find_map(|(j, b)| match b {
+                            Block::Field(g) if privilege_list(g) == Some(wanted) => Some((j, g.clone())),
+                            _ => None,
+                        })
+                    };
+                    if let (Some((ai, admin)), Some((mi, moderator))) = (partner(Role::Admin), partner(Role::Moderator)) {
+                        if role == Role::Moderator {
+                            return ().into_any();
+                        }
+                        let of = |g: &Field| drafts.with_value(|list| list.iter().find(|(h, _)| h.id == g.id).map(|(_, d)| d.input));
+                        let (Some(admin_draft), Some(moderator_draft)) = (of(&admin), of(&moderator)) else { return ().into_any() };
+                        let (aid, mid) = (admin.id.clone(), moderator.id.clone());
+                        let error = Signal::derive(move || errors.with(|m| m.get(&aid).or_else(|| m.get(&mid)).cloned()));
+                        let resets = [&admin, &moderator].map(|g| g.reset.as_ref().map(|_| (g.label.clone(), reset_href(&g.id))));
+                        let (va, vm) = (visible(ai), visible(mi));
+                        let shown = Signal::derive(move || va.get() || vm.get());
+                        return view! {
+                            <PrivilegeMatrix admin moderator admin_draft moderator_draft error resets visible=shown/>
+                        }
+                        .into_any();
+                    }
+                }
                 let id = f.id.clone();
                 let error = Signal::derive(move || errors.with(|m| m.get(&id).cloned()));
                 let reset = f.reset.as_ref().map(|_| reset_href(&f.id));
@@ -347,8 +444,8 @@ fn SettingsView(
                 <details class="review">
                     <summary>{format!("Review changes ({n})")}</summary>
                     <ul>
-                        {list.into_iter().map(|(f, input)| {
-                            let new = encode(f.widget_for(f.widget), &input);
+                        {list.into_iter().map(|(f, draft)| {
+                            let new = encode(f.widget_for(draft.widget), &draft.input);
                             let new = match new {
                                 Ok(v) => shown_value(v.as_ref()),
                                 Err(e) => format!("(invalid: {e})"),
@@ -396,17 +493,9 @@ fn SettingsView(
                 .then(|| view! { <RestartConfirm csrf=csrf.clone() action=action.clone() data/> })
         }
     };
-    let restart_href = with_params(&here, &search, ONE_SHOTS, &[("confirm_restart", "1")]);
     let tabs = screen.tabs();
     let q_now = query.get_untracked();
     view! {
-        {screen.layers.need_reboot.then(|| view! {
-            <section class="card banner attention" aria-labelledby="restart-title">
-                <h2 id="restart-title">"Some changes need a restart"</h2>
-                <p>"Settings marked “Needs restart” take effect after a restart. steward restarts in place: nobody is signed out."</p>
-                <a class="button primary" href=restart_href>"Restart now"</a>
-            </section>
-        })}
         {confirm_restart}
         {confirm_reset}
         <nav class="tabs settings-tabs" aria-label="Settings sections">
@@ -451,6 +540,7 @@ fn ResetConfirm(
     action: String,
     data: Resource<Result<SettingsScreen, PanelError>>,
 ) -> impl IntoView {
+    let frame = use_frame_status();
     let location = use_location();
     let navigate = use_navigate();
     let cancel_href = with_params(
@@ -488,6 +578,7 @@ fn ResetConfirm(
                 match save_settings(csrf, vec![change]).await {
                     Ok(_) => {
                         data.refetch();
+                        refresh_frame_status(frame);
                         let (path, search) = back.split_once('?').unwrap_or((&back, ""));
                         navigate(
                             &with_params(
@@ -534,6 +625,7 @@ fn RestartConfirm(
     action: String,
     data: Resource<Result<SettingsScreen, PanelError>>,
 ) -> impl IntoView {
+    let frame = use_frame_status();
     let location = use_location();
     let navigate = use_navigate();
     let cancel_href = with_params(
@@ -560,6 +652,9 @@ fn RestartConfirm(
                 match restart_now(csrf).await {
                     Ok(()) => {
                         data.refetch();
+                        if let Some(status) = frame {
+                            status.need_reboot.set(false);
+                        }
                         let (path, search) = back.split_once('?').unwrap_or((&back, ""));
                         navigate(
                             &with_params(

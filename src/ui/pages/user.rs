@@ -589,7 +589,7 @@ fn CredentialsForm(
                     <label for="cred-bio">"Bio"</label>
                     <textarea id="cred-bio" name="bio" rows="4"
                         aria-describedby=bio_error.as_ref().map(|(id, _)| id.clone())
-                        aria-invalid=bio_error.is_some().then_some("true")>{bio}</textarea>
+                        aria-invalid=bio_error.is_some().then_some("true")>{crate::ui::components::textarea::textarea_text(bio)}</textarea>
                     {bio_error.map(|(_, v)| v)}
                 </div>
                 <div class="field-list" role="group" aria-label="Profile fields">

@@ -2,12 +2,23 @@
 //! "Reset to default", and the widget its description asks for. Widgets that need JavaScript (tags,
 //! key/value rows, tuples, rate limits…) are JSON text boxes until the page is hydrated, so the
 //! JavaScript-off form can post them too.
+//!
+//! "Edit as JSON" (ui.md §4.11): hydrated, a toggle button swaps the widget for a text box holding
+//! the field's value in the API's JSON form, checked as it is typed ([`check_json`]); while it is
+//! open, its JSON is what Save sends, and closing it puts a value that fits back into the widget.
+//! Without JavaScript the same box sits in a `<details>` under the widget, posted as `<id>-json`;
+//! the form handler saves it instead of the widget when it differs from the value loaded.
 
 use leptos::prelude::*;
 use serde_json::Value;
 
+use super::FieldDraft;
 use crate::model::config::description::StewardEffect;
-use crate::model::settings::{effect_label, loose_text, Field, FieldInput, Source, Widget};
+use crate::model::settings::{
+    check_json, decode, effect_label, json_changes, json_text_of, loose_text, pretty, Field,
+    FieldInput, Source, Widget,
+};
+use crate::ui::components::textarea::textarea_text;
 
 /// A description as text paragraphs, with `code` spans; never HTML.
 #[component]
@@ -95,14 +106,23 @@ fn suggestion_text(value: &Value) -> String {
 #[component]
 pub fn SettingField(
     field: Field,
-    draft: RwSignal<FieldInput>,
+    draft: FieldDraft,
     hydrated: ReadSignal<bool>,
     error: Signal<Option<String>>,
     reset_href: Option<String>,
     visible: Signal<bool>,
 ) -> impl IntoView {
+    let FieldDraft { input: draft, json } = draft;
     let initial = field.initial(field.widget);
-    let changed = Memo::new(move |_| draft.with(|d| *d != initial));
+    let changed = {
+        let field = field.clone();
+        Memo::new(move |_| match json.get() {
+            Some(text) => json_changes(&field, &text),
+            None => draft.with(|d| *d != initial),
+        })
+    };
+    // Only whether the box is open: the widget is not redrawn on every keystroke.
+    let json_open = Memo::new(move |_| json.with(Option::is_some));
     let desc_id = format!("{}-desc", field.id);
     let err_id = format!("{}-error", field.id);
     let dimmed = field.effect == StewardEffect::None;
@@ -118,15 +138,30 @@ pub fn SettingField(
         .cloned()
         .unwrap_or_else(|| field.key.clone());
     let adapter = field.subgroup.clone();
+    let json_able = editable && widget != Widget::Json;
     let control = {
         let field = field.clone();
         move || {
-            if plain || hydrated.get() {
+            if json_able && hydrated.get() && json_open.get() {
+                json_editor(&field, json).into_any()
+            } else if plain || hydrated.get() {
                 rich_widget(&field, widget, draft).into_any()
             } else {
                 json_box(&field).into_any()
             }
         }
+    };
+    let json_toggle = {
+        let field = field.clone();
+        move || {
+            (json_able && hydrated.get())
+                .then(|| json_toggle(&field, widget, draft, json, json_open))
+        }
+    };
+    // Without JavaScript: the same JSON box under a widget the form posts as is.
+    let json_details = {
+        let field = field.clone();
+        move || (json_able && plain && !hydrated.get()).then(|| json_details(&field))
     };
     view! {
         <div class="setting" class:changed=move || changed.get() class:dimmed=dimmed data-depth=depth
@@ -152,8 +187,87 @@ pub fn SettingField(
             <DescriptionText text=field.description.clone() id=desc_id/>
             {(!editable).then(|| view! { <p class="hint small">"Read-only: database_config_whitelist doesn't allow saving this setting."</p> })}
             <div class="setting-control">{control}</div>
+            {json_toggle}
+            {json_details}
             <p class="form-error" id=err_id role="alert">{move || error.get()}</p>
         </div>
+    }
+}
+
+/// The hydrated "Edit as JSON" toggle: opening it fills the box with the widget's value; closing
+/// it puts the JSON back into the widget when it fits (else it says why and stays open).
+fn json_toggle(
+    field: &Field,
+    widget: Widget,
+    draft: RwSignal<FieldInput>,
+    json: RwSignal<Option<String>>,
+    open: Memo<bool>,
+) -> impl IntoView {
+    let problem = RwSignal::new(None::<String>);
+    let problem_id = format!("{}-json-toggle", field.id);
+    let toggle = {
+        let field = field.clone();
+        move |_| {
+            problem.set(None);
+            let Some(text) = json.get_untracked() else {
+                json.set(Some(json_text_of(&field, widget, &draft.get_untracked())));
+                return;
+            };
+            match check_json(&text) {
+                Ok(value) => match decode(widget, value.as_ref()) {
+                    Some(input) => {
+                        draft.set(input);
+                        json.set(None);
+                    }
+                    None => problem.set(Some(
+                        "This value doesn't fit the form editor: keep editing it as JSON.".into(),
+                    )),
+                },
+                Err(e) => problem.set(Some(format!("Fix the JSON first: {e}"))),
+            }
+        }
+    };
+    view! {
+        <div class="button-row json-toggle">
+            <button type="button" class="small" aria-pressed=move || open.get().to_string()
+                aria-label=format!("Edit {} as JSON", field.label) aria-describedby=problem_id.clone()
+                on:click=toggle>
+                {move || if open.get() { "Back to the form" } else { "Edit as JSON" }}
+            </button>
+            <span class="form-error small" id=problem_id role="alert">{move || problem.get()}</span>
+        </div>
+    }
+}
+
+/// The hydrated JSON box, checked as it is typed.
+fn json_editor(field: &Field, json: RwSignal<Option<String>>) -> impl IntoView {
+    let id = format!("{}-json", field.id);
+    let err_id = format!("{}-json-error", field.id);
+    let start = json.get_untracked().unwrap_or_default();
+    let rows = start.lines().count().clamp(2, 12).to_string();
+    let problem = move || json.with(|t| t.as_deref().and_then(|t| check_json(t).err()));
+    view! {
+        <label class="small" for=id.clone()>{format!("{} as JSON", field.label)}</label>
+        <textarea id=id.clone() name=id class="code" rows=rows aria-describedby=err_id.clone()
+            aria-invalid=move || problem().is_some().to_string()
+            prop:value=move || json.get().unwrap_or_default()
+            on:input=move |ev| json.set(Some(event_target_value(&ev)))>{textarea_text(start)}</textarea>
+        <p class="form-error" id=err_id role="alert">{problem}</p>
+    }
+}
+
+/// "Edit as JSON" without JavaScript: a `<details>` with the value as JSON, posted as `<id>-json`.
+fn json_details(field: &Field) -> impl IntoView {
+    let id = format!("{}-json", field.id);
+    let text = pretty(field.current.as_ref());
+    let rows = text.lines().count().clamp(2, 12).to_string();
+    view! {
+        <details class="json-edit">
+            <summary>{format!("Edit {} as JSON", field.label)}</summary>
+            <label class="small" for=id.clone()>{format!("{} as JSON", field.label)}</label>
+            <textarea id=id.clone() name=id class="code" rows=rows>{textarea_text(text)}</textarea>
+            <p class="hint small">"When this JSON is changed, it is saved instead of the field above."</p>
+        </details>
     }
 }
 
@@ -167,7 +281,7 @@ fn json_box(field: &Field) -> impl IntoView {
     view! {
         <label class="sr-only" for=field.id.clone()>{format!("{} (JSON)", field.label)}</label>
         <textarea id=field.id.clone() name=field.id.clone() class="code" rows=rows
-            disabled=!field.editable aria-describedby=format!("{}-desc", field.id)>{text}</textarea>
+            disabled=!field.editable aria-describedby=format!("{}-desc", field.id)>{textarea_text(text)}</textarea>
         <p class="hint small">"JSON. Turn on JavaScript for a form editor."</p>
     }
 }
@@ -198,7 +312,7 @@ fn rich_widget(field: &Field, widget: Widget, draft: RwSignal<FieldInput>) -> An
             let class = if widget == Widget::Json { "code" } else { "" };
             view! {
                 <textarea id=id name=name class=class rows="4" prop:value=text_now on:input=set_text
-                    placeholder=placeholder disabled=disabled aria-describedby=described>{start}</textarea>
+                    placeholder=placeholder disabled=disabled aria-describedby=described>{textarea_text(start)}</textarea>
             }
             .into_any()
         }
