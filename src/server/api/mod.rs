@@ -15,6 +15,7 @@ pub mod panel_settings;
 pub mod panel_statuses;
 pub mod params;
 pub mod passwords;
+pub mod proxy;
 pub mod registration;
 pub mod reports;
 pub mod request;
@@ -53,6 +54,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/accounts/{id}/unfollow", post(statuses::unfollow))
         .route("/api/v1/instance", get(instance::instance))
         .route("/media/{file}", get(media::file))
+        .route("/proxy/{sig}/{url}", get(proxy::media))
+        .route("/proxy/{sig}/{url}/{filename}", get(proxy::media))
         .route("/api/v1/instance/peers", get(instance::peers))
         .route("/.well-known/nodeinfo", get(instance::nodeinfo_links))
         .route("/nodeinfo/2.0.json", get(instance::nodeinfo_20))
