@@ -485,6 +485,38 @@ async fn settings_take_effect_live(app: TestApp) {
     assert_eq!(need, json!({"need_reboot": false}));
 }
 
+/// Processes sharing a PostgreSQL database: enabling the proxy through one reaches the other's
+/// views (its cached settings are dropped by the NOTIFY), and both sign alike.
+async fn other_processes_follow(app: TestApp) {
+    if app.backend != steward::server::db::Backend::Postgres {
+        return;
+    }
+    let token = admin(&app).await;
+    let remote = "https://remote.test/media/bob.png";
+    let id = remote_with_avatar(&app, "bob", remote).await;
+    let sibling = app.sibling().await;
+    assert_eq!(user(&sibling, &token, &id).await["avatar"], remote);
+    proxy_on(&app, &token, &[]).await;
+    let here = user(&app, &token, &id).await["avatar"].clone();
+    let mut there = Value::Null;
+    for _ in 0..100 {
+        there = user(&sibling, &token, &id).await["avatar"].clone();
+        if there != remote {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let tail = |v: &Value| {
+        v.as_str()
+            .unwrap()
+            .split("/proxy/")
+            .nth(1)
+            .map(str::to_string)
+    };
+    assert!(tail(&here).is_some(), "{here}");
+    assert_eq!(tail(&there), tail(&here));
+}
+
 async fn client_entities_are_rewritten(app: TestApp) {
     let token = admin(&app).await;
     let remote = "https://remote.test/media/bob.png";
@@ -799,6 +831,7 @@ backend_tests!(
     proxy_urls_are_normalised,
     bad_input,
     settings_take_effect_live,
+    other_processes_follow,
     client_entities_are_rewritten,
     proxy_serves_remote_files,
     purge_sends_invalidation,
