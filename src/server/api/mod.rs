@@ -10,6 +10,7 @@ pub mod media;
 pub mod middleware;
 pub mod oauth;
 pub mod panel_forms;
+pub mod panel_media_proxy;
 pub mod panel_reports;
 pub mod panel_settings;
 pub mod panel_statuses;
@@ -105,6 +106,9 @@ pub fn router() -> Router<AppState> {
             "/admin/reports/{id}/notes/delete",
             post(panel_reports::delete_note),
         )
+        // The media proxy cache screen's form posts.
+        .route("/admin/media-proxy/unban", post(panel_media_proxy::unban))
+        .route("/admin/media-proxy/evict", post(panel_media_proxy::evict))
         // The settings screen's form posts.
         .route("/admin/settings/{tab}", post(panel_settings::settings_form));
     for prefix in admin::PREFIXES {
