@@ -10,6 +10,7 @@ use crate::ui::pages::dashboard::DashboardPage;
 use crate::ui::pages::invites::InvitesPage;
 use crate::ui::pages::landing::LandingPage;
 use crate::ui::pages::login::LoginPage;
+use crate::ui::pages::media_proxy::MediaProxyPage;
 use crate::ui::pages::not_found::NotFoundPage;
 use crate::ui::pages::report::ReportPage;
 use crate::ui::pages::reports::ReportsPage;
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/statuses/:id") view=StatusPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async/>
                     <Route path=path!("/reports/:id") view=ReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/media-proxy") view=MediaProxyPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=SettingsIndexPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/:tab") view=SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/*any") view=NotFoundPage ssr=SsrMode::Async/>

@@ -73,6 +73,9 @@ fn routes() -> Vec<(Method, String)> {
         ("DELETE", "/reports/{k}/notes/{k}"),
         ("POST", "/reports/{k}/respond"),
         ("GET", "/grouped_reports"),
+        ("GET", "/media_proxy_caches"),
+        ("POST", "/media_proxy_caches/delete"),
+        ("POST", "/media_proxy_caches/purge"),
     ];
     let client = [
         ("POST", "/api/v1/apps"),
@@ -105,6 +108,8 @@ fn routes() -> Vec<(Method, String)> {
         ("POST", "/api/v1/reports"),
         ("POST", "/api/v1/accounts/{k}/follow"),
         ("POST", "/api/v1/accounts/{k}/unfollow"),
+        ("GET", "/proxy/{k}/{k}"),
+        ("GET", "/proxy/{k}/{k}/{k}"),
     ];
     admin
         .iter()
@@ -193,6 +198,8 @@ fn bodies() -> Vec<Value> {
         "max_id",
         "since_id",
         "actor_id",
+        "urls",
+        "ban",
     ];
     let values = [
         json!(null),

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod dashboard;
 pub mod instance;
+pub mod media_proxy;
 pub mod query;
 pub mod reports;
 pub mod sanitize;

@@ -7,6 +7,7 @@ pub mod dates;
 pub mod db;
 pub mod events;
 pub mod mail;
+pub mod media_proxy;
 pub mod pages;
 pub mod service;
 pub mod settings;
@@ -127,14 +128,22 @@ impl Application {
             db.backend == db::Backend::Sqlite,
         ));
         let events = events::Events::start(&config.database_url, &db, settings_cache.clone()).await;
+        let mut site = Site::new(
+            &base_url,
+            file_config,
+            config.mailbox_dir.clone(),
+            config.media_dir.clone(),
+        );
+        // The media proxy's signing key is shared by every process on the database; the first
+        // start creates it.
+        let secret = service::media_proxy::secret(&db).await?;
+        site.media = media_proxy::MediaUrls::new(
+            media_proxy::Signer::new(&secret, &site.base_url),
+            settings_cache.clone(),
+        );
         let state = AppState {
             db,
-            site: Arc::new(Site::new(
-                &base_url,
-                file_config,
-                config.mailbox_dir.clone(),
-                config.media_dir.clone(),
-            )),
+            site: Arc::new(site),
             leptos_options,
             settings_cache,
             events,

@@ -175,6 +175,137 @@ impl SmtpSettings {
     }
 }
 
+/// `:media_proxy` and `Pleroma.Web.MediaProxy.Invalidation.Http` (operations.md §3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaProxySettings {
+    /// `[:media_proxy, :enabled]`: remote media URLs in responses go through `/proxy/…`.
+    pub enabled: bool,
+    /// `[:media_proxy, :base_url]` without a trailing slash; `None` = this instance's URL.
+    pub base_url: Option<String>,
+    /// `[:media_proxy, :invalidation, :enabled]`.
+    pub invalidation_enabled: bool,
+    /// `[:media_proxy, :invalidation, :provider]` (a module name), if set.
+    pub invalidation_provider: Option<String>,
+    /// `Invalidation.Http` `:method`, upper-cased (`PURGE` by default).
+    pub http_method: String,
+    /// `Invalidation.Http` `:headers`, as `(name, value)` pairs.
+    pub http_headers: Vec<(String, String)>,
+    /// `Invalidation.Http` `[:options, :params]`: query parameters added to each request.
+    pub http_params: Vec<(String, String)>,
+}
+
+/// The invalidation provider steward implements.
+pub const HTTP_INVALIDATION: &str = "Pleroma.Web.MediaProxy.Invalidation.Http";
+
+impl Default for MediaProxySettings {
+    fn default() -> Self {
+        MediaProxySettings {
+            enabled: false,
+            base_url: None,
+            invalidation_enabled: false,
+            invalidation_provider: None,
+            http_method: "PURGE".into(),
+            http_headers: Vec::new(),
+            http_params: Vec::new(),
+        }
+    }
+}
+
+impl MediaProxySettings {
+    fn apply_proxy(&mut self, value: &Value) {
+        for (key, v) in keyword_entries(value) {
+            match key {
+                ":enabled" => set_bool(&mut self.enabled, v),
+                ":base_url" => {
+                    self.base_url = v
+                        .as_str()
+                        .map(|s| s.trim().trim_end_matches('/').to_string())
+                        .filter(|s| !s.is_empty());
+                }
+                ":invalidation" => {
+                    for (sub, v) in keyword_entries(v) {
+                        match sub {
+                            ":enabled" => set_bool(&mut self.invalidation_enabled, v),
+                            ":provider" => {
+                                self.invalidation_provider = v
+                                    .as_str()
+                                    .map(|s| s.trim().to_string())
+                                    .filter(|s| !s.is_empty());
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn apply_http(&mut self, value: &Value) {
+        for (key, v) in keyword_entries(value) {
+            match key {
+                ":method" => {
+                    if let Some(method) = v.as_str() {
+                        let method = method.trim().trim_start_matches(':').to_ascii_uppercase();
+                        if !method.is_empty() {
+                            self.http_method = method;
+                        }
+                    }
+                }
+                ":headers" => self.http_headers = string_pairs(v),
+                ":options" => {
+                    self.http_params = keyword_get(v, ":params")
+                        .map(string_pairs)
+                        .unwrap_or_default();
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether a purge should ask the cache in front of the proxy to drop the URLs.
+    pub fn http_invalidation(&self) -> bool {
+        self.invalidation_enabled
+            && self.invalidation_provider.as_deref() == Some(HTTP_INVALIDATION)
+    }
+}
+
+/// `(name, value)` pairs of a keyword list or map whose values are strings or numbers:
+/// `[{"tuple": ["x-refresh", "1"]}]`, `{"a": "1"}` or `[["a", "1"]]`.
+fn string_pairs(value: &Value) -> Vec<(String, String)> {
+    let scalar = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let pair = |k: &Value, v: &Value| {
+        let name = k.as_str()?.trim_start_matches(':').to_string();
+        Some((name, scalar(v)?))
+    };
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), scalar(v)?)))
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|item| {
+                let tuple = match item {
+                    Value::Object(map) => map.get("tuple")?.as_array()?,
+                    Value::Array(items) => items,
+                    _ => return None,
+                };
+                match tuple.as_slice() {
+                    [k, v] => pair(k, v),
+                    _ => None,
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Effective values of every setting steward acts on.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -209,6 +340,7 @@ pub struct Settings {
     pub auth_rate_limit: Option<(i64, i64)>,
     pub restricted_nicknames: Vec<String>,
     pub mrf_policies: Vec<String>,
+    pub media_proxy: MediaProxySettings,
 }
 
 /// Nicknames nobody may register (users.md §1.3).
@@ -287,6 +419,7 @@ impl Default for Settings {
                 .map(|s| s.to_string())
                 .collect(),
             mrf_policies: Vec::new(),
+            media_proxy: MediaProxySettings::default(),
         }
     }
 }
@@ -503,6 +636,8 @@ impl Settings {
                         .collect();
                 }
             }
+            ":media_proxy" => self.media_proxy.apply_proxy(value),
+            HTTP_INVALIDATION => self.media_proxy.apply_http(value),
             ":mrf" => {
                 if let Some(list) = keyword_get(value, ":policies") {
                     self.mrf_policies = match list {
@@ -719,6 +854,15 @@ mod tests {
         s.auth_rate_limit = None;
         s.restricted_nicknames = vec![];
         s.mrf_policies = vec!["x".into()];
+        s.media_proxy = MediaProxySettings {
+            enabled: true,
+            base_url: None,
+            invalidation_enabled: true,
+            invalidation_provider: None,
+            http_method: "GET".into(),
+            http_headers: vec![("a".into(), "b".into())],
+            http_params: vec![("c".into(), "d".into())],
+        };
         for (group, key, value) in default_configs() {
             // Defaults are in normal JSON form already.
             assert_eq!(
@@ -730,6 +874,41 @@ mod tests {
         // Everything but the SMTP options (not part of the defaults) is back to default.
         s.smtp = SmtpSettings::default();
         assert_eq!(format!("{s:?}"), format!("{:?}", Settings::default()));
+    }
+
+    #[test]
+    fn media_proxy_settings() {
+        let mut s = Settings::default();
+        assert!(!s.media_proxy.enabled);
+        s.apply(
+            ":pleroma",
+            ":media_proxy",
+            &json!([{"tuple": [":enabled", true]}, {"tuple": [":base_url", "https://media.example/ "]},
+                    {"tuple": [":invalidation", [{"tuple": [":enabled", true]},
+                        {"tuple": [":provider", "Pleroma.Web.MediaProxy.Invalidation.Http"]}]]}]),
+        );
+        s.apply(
+            ":pleroma",
+            "Pleroma.Web.MediaProxy.Invalidation.Http",
+            &json!([{"tuple": [":method", ":ban"]}, {"tuple": [":headers", [{"tuple": ["x-refresh", "1"]}]]},
+                    {"tuple": [":options", [{"tuple": [":params", {"a": "b", "n": 2}]}]]}]),
+        );
+        let m = &s.media_proxy;
+        assert!(m.enabled && m.http_invalidation());
+        assert_eq!(m.base_url.as_deref(), Some("https://media.example"));
+        assert_eq!(m.http_method, "BAN");
+        assert_eq!(m.http_headers, vec![("x-refresh".into(), "1".into())]);
+        assert_eq!(
+            m.http_params,
+            vec![("a".into(), "b".into()), ("n".into(), "2".into())]
+        );
+        // Only the keys sent change; the Script provider is not the HTTP one.
+        s.apply(
+            ":pleroma",
+            ":media_proxy",
+            &json!([{"tuple": [":invalidation", [{"tuple": [":provider", "Pleroma.Web.MediaProxy.Invalidation.Script"]}]]}]),
+        );
+        assert!(s.media_proxy.enabled && !s.media_proxy.http_invalidation());
     }
 
     #[test]

@@ -23,6 +23,11 @@
 //!
 //! A load that races a write is not stored: the cache keeps a generation counter, and a result
 //! computed before an invalidation is used once but never cached.
+//!
+//! **Code that cannot wait.** Views built synchronously (the media proxy's URL rewriting in account
+//! views) read [`SettingsCache::latest`]: the newest settings a load of this process produced,
+//! kept across invalidations. Every request loads its settings before it renders anything (the
+//! request extractor does), so a view sees settings at least as new as its own request's.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -73,6 +78,9 @@ pub struct SettingsCache {
     /// Whether invalidations reach this process (always on SQLite; on PostgreSQL while the
     /// listener is connected).
     trusted: AtomicBool,
+    /// The newest settings loaded by this process with the generation their load started in
+    /// (never dropped; see the module comment).
+    latest: Mutex<Option<(u64, Arc<Settings>)>>,
 }
 
 impl SettingsCache {
@@ -82,6 +90,7 @@ impl SettingsCache {
             current: Mutex::new(None),
             generation: AtomicU64::new(0),
             trusted: AtomicBool::new(trusted),
+            latest: Mutex::new(None),
         }
     }
 
@@ -102,7 +111,24 @@ impl SettingsCache {
                 }
             }
         }
+        // Loads can finish out of order: one that started before an invalidation never replaces
+        // one that started after it. (Requiring an unchanged generation instead would let the
+        // NOTIFY of a process's own write, arriving during the next load, keep stale settings.)
+        if let Ok(mut latest) = self.latest.lock() {
+            if latest.as_ref().is_none_or(|(seen, _)| generation >= *seen) {
+                *latest = Some((generation, settings.clone()));
+            }
+        }
         Ok(settings)
+    }
+
+    /// The newest settings this process loaded, for code that cannot wait for a load; `None`
+    /// before the first load.
+    pub fn latest(&self) -> Option<Arc<Settings>> {
+        self.latest
+            .lock()
+            .ok()
+            .and_then(|slot| slot.as_ref().map(|(_, settings)| settings.clone()))
     }
 
     fn cached(&self) -> Option<Arc<Settings>> {

@@ -8,6 +8,7 @@ use leptos::prelude::LeptosOptions;
 
 use crate::error::AppError;
 use crate::server::db::{config as config_db, Db};
+use crate::server::media_proxy::MediaUrls;
 use crate::server::settings::{FileConfig, Settings};
 use crate::server::settings_cache::SettingsCache;
 
@@ -37,6 +38,9 @@ pub struct Site {
     pub mailbox_dir: PathBuf,
     /// Where uploaded images are stored.
     pub media_dir: PathBuf,
+    /// How responses show media URLs (through the media proxy when it is on). Fixed at start
+    /// like the rest, but it reads the live settings.
+    pub media: MediaUrls,
 }
 
 impl Site {
@@ -63,6 +67,7 @@ impl Site {
             file_config,
             mailbox_dir,
             media_dir,
+            media: MediaUrls::default(),
         }
     }
 }

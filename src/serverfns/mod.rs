@@ -4,6 +4,7 @@
 pub mod dashboard;
 pub mod flash;
 pub mod invites;
+pub mod media_proxy;
 pub mod reports;
 pub mod session;
 pub mod settings;

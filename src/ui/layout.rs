@@ -242,6 +242,9 @@ fn Frame(info: SessionInfo) -> impl IntoView {
                         <li><A href="/admin/invites"><Icon name="invite"/>" Invites"</A></li>
                     })}
                     {is_admin.then(|| view! {
+                        <li><A href="/admin/media-proxy"><Icon name="media"/>" Media proxy cache"</A></li>
+                    })}
+                    {is_admin.then(|| view! {
                         <li><A href="/admin/settings"><Icon name="settings"/>" Settings"</A></li>
                     })}
                 </ul>

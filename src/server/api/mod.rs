@@ -10,11 +10,13 @@ pub mod media;
 pub mod middleware;
 pub mod oauth;
 pub mod panel_forms;
+pub mod panel_media_proxy;
 pub mod panel_reports;
 pub mod panel_settings;
 pub mod panel_statuses;
 pub mod params;
 pub mod passwords;
+pub mod proxy;
 pub mod registration;
 pub mod reports;
 pub mod request;
@@ -53,6 +55,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/accounts/{id}/unfollow", post(statuses::unfollow))
         .route("/api/v1/instance", get(instance::instance))
         .route("/media/{file}", get(media::file))
+        .route("/proxy/{sig}/{url}", get(proxy::media))
+        .route("/proxy/{sig}/{url}/{filename}", get(proxy::media))
         .route("/api/v1/instance/peers", get(instance::peers))
         .route("/.well-known/nodeinfo", get(instance::nodeinfo_links))
         .route("/nodeinfo/2.0.json", get(instance::nodeinfo_20))
@@ -102,6 +106,9 @@ pub fn router() -> Router<AppState> {
             "/admin/reports/{id}/notes/delete",
             post(panel_reports::delete_note),
         )
+        // The media proxy cache screen's form posts.
+        .route("/admin/media-proxy/unban", post(panel_media_proxy::unban))
+        .route("/admin/media-proxy/evict", post(panel_media_proxy::evict))
         // The settings screen's form posts.
         .route("/admin/settings/{tab}", post(panel_settings::settings_form));
     for prefix in admin::PREFIXES {

@@ -12,6 +12,7 @@ pub mod config;
 pub mod idempotency;
 pub mod ids;
 pub mod invites;
+pub mod media_proxy;
 pub mod reports;
 pub mod statuses;
 

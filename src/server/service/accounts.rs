@@ -11,19 +11,24 @@ use crate::server::db::{now_ms, Db};
 use crate::server::settings::Settings;
 use crate::server::state::Site;
 
+// Every media URL of an account view goes through `site.media`, which points remote media at the
+// media proxy while it is enabled (operations.md §3). Admin user objects, account entities,
+// merged accounts and the panel's session all come from here.
+
 /// `<base>/images/avi.png` unless the account has an avatar.
 pub fn avatar_url(site: &Site, account: &Account) -> String {
-    account
-        .avatar_url
-        .clone()
-        .unwrap_or_else(|| format!("{}/images/avi.png", site.base_url))
+    match &account.avatar_url {
+        Some(url) => site.media.show(url),
+        None => format!("{}/images/avi.png", site.base_url),
+    }
 }
 
-fn header_url(site: &Site, account: &Account) -> String {
-    account
-        .banner_url
-        .clone()
-        .unwrap_or_else(|| format!("{}/images/banner.png", site.base_url))
+/// `<base>/images/banner.png` unless the account has a header.
+pub fn header_url(site: &Site, account: &Account) -> String {
+    match &account.banner_url {
+        Some(url) => site.media.show(url),
+        None => format!("{}/images/banner.png", site.base_url),
+    }
 }
 
 /// The display name: the name, or the nickname when none.
@@ -89,7 +94,7 @@ pub fn entity(site: &Site, account: &Account, with_roles: bool) -> Value {
         "hide_follows_count": false,
         "relationship": {},
         "skip_thread_containment": false,
-        "background_image": account.background_url,
+        "background_image": site.media.show_opt(account.background_url.as_deref()),
         "accepts_chat_messages": false,
         "favicon": null,
     });

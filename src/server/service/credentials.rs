@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::accounts::avatar_url;
+use super::accounts::{avatar_url, header_url};
 use super::modlog::{self, user_map};
 use super::text::render;
 use super::users::{find, CREDENTIALS};
@@ -90,8 +90,8 @@ pub async fn show(state: &AppState, caller: &Caller, key: &str) -> Result<Value,
         "pleroma_settings_store": store,
         "actor_type": account.actor_type,
         "avatar": avatar_url(&state.site, &account),
-        "banner": account.banner_url.clone().unwrap_or_else(|| format!("{}/images/banner.png", state.site.base_url)),
-        "background": account.background_url,
+        "banner": header_url(&state.site, &account),
+        "background": state.site.media.show_opt(account.background_url.as_deref()),
     });
     if let Some(map) = body.as_object_mut() {
         for (key, default) in PREFERENCES {

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod follows;
 pub mod instance;
 pub mod invites;
+pub mod media_proxy;
 pub mod merged;
 pub mod modlog;
 pub mod oauth;

@@ -4,6 +4,7 @@ pub mod dashboard;
 pub mod invites;
 pub mod landing;
 pub mod login;
+pub mod media_proxy;
 pub mod not_found;
 pub mod report;
 pub mod reports;

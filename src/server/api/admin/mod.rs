@@ -3,6 +3,7 @@
 mod config;
 mod dashboard;
 mod invites;
+mod media_proxy;
 mod moderation_log;
 mod passwords;
 mod reports;
@@ -130,4 +131,8 @@ pub fn router() -> Router<AppState> {
             axum::routing::delete(reports::delete_note),
         )
         .route("/grouped_reports", get(reports::grouped))
+        // Media proxy cache (operations.md §3).
+        .route("/media_proxy_caches", get(media_proxy::list))
+        .route("/media_proxy_caches/delete", post(media_proxy::delete))
+        .route("/media_proxy_caches/purge", post(media_proxy::purge))
 }
