@@ -415,11 +415,15 @@ impl ReportGroup {
     }
 }
 
-/// The grouped queue: the groups the tab and the account filters keep, newest first, plus the
-/// counts of the tabs.
+/// The grouped queue: one page of the groups the tab and the account filters keep, newest first,
+/// plus the counts of the tabs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupedReportsPage {
+    /// One page of the groups.
     pub groups: Vec<ReportGroup>,
+    /// Groups the tab and the filters keep, ignoring paging.
+    pub total: i64,
+    pub page_size: i64,
     /// Counts of reports in Open, Closed, Resolved and All, in [`ReportTab::ALL`] order.
     pub counts: [i64; 4],
     /// A filter naming an account that does not exist (`"reported account"` / `"reporter"`).
