@@ -8,6 +8,7 @@ use leptos::server_fn::codec::Json;
 use crate::error::PanelError;
 use crate::model::reports::{
     AccountSuggestion, GroupedReportsPage, OpenReports, ReportDetail, ReportListQuery, ReportsPage,
+    StateChange,
 };
 
 /// Server-only glue: resolving account filters and turning service answers into panel types.
@@ -327,6 +328,76 @@ pub async fn get_report(id: String) -> Result<ReportDetail, PanelError> {
         report,
         statuses,
         now_ms: crate::server::db::now_ms(),
+    })
+}
+
+/// Sets one report's state from the report page (hydrated; the form post to
+/// `/admin/reports/action` does the same without JavaScript): one `PATCH /reports` item, with the
+/// session's CSRF token. With `next`, also finds the open report to go on to ("Resolve and open
+/// next"). A refusal (unknown report, no permission…) is an expected answer here, not a failed
+/// request: it comes back in [`StateChange::error`], worded like the form post's.
+#[server(prefix = "/api/steward/fn", endpoint = "reports_set_state")]
+pub async fn set_report_state(
+    csrf: String,
+    id: String,
+    state: String,
+    next: bool,
+) -> Result<StateChange, PanelError> {
+    use crate::error::AppError;
+    use crate::model::reports::ReportState;
+    use crate::server::api::panel_reports::{next_open, report_page, reported_nick};
+    use crate::server::api::params::Params;
+    use crate::server::service::reports;
+    use serde_json::{json, Value};
+    let (app, caller) = super::door::caller(Some(&csrf)).await?;
+    let refused = |text: String| StateChange {
+        error: Some(text),
+        ..StateChange::default()
+    };
+    let Some(new_state) = ReportState::from_key(&state) else {
+        return Ok(refused("Choose Resolve, Close or Reopen.".into()));
+    };
+    let prefix = format!("Couldn't {} the report", new_state.verb().to_lowercase());
+    let params = Params::from_value(json!({"reports": [{"id": id, "state": new_state.key()}]}));
+    match reports::update_states(&app, &caller, &params).await {
+        Ok(()) => {}
+        Err(AppError::Shaped(_, Value::Array(failures))) => {
+            let why = failures
+                .first()
+                .and_then(|f| f.get("error"))
+                .and_then(Value::as_str)
+                .map_or(
+                    "refused",
+                    |w| if w == "not_found" { "Not found" } else { w },
+                );
+            return Ok(refused(format!("{prefix}: {why}")));
+        }
+        // Internal failures stay errors (and are logged, never echoed).
+        Err(e @ (AppError::Internal(_) | AppError::Database(_))) => return Err(e.into()),
+        Err(e) => return Ok(refused(format!("{prefix}: {}", e.message()))),
+    }
+    let done = format!(
+        "{} the report about {}.",
+        new_state.done(),
+        reported_nick(&app, &caller, &id).await
+    );
+    if !next {
+        return Ok(StateChange {
+            notice: done,
+            ..StateChange::default()
+        });
+    }
+    Ok(match next_open(&app, &caller, &id).await {
+        Some(next) => StateChange {
+            notice: format!("{done} Here is the next open report."),
+            next: Some(report_page(&next)),
+            error: None,
+        },
+        None => StateChange {
+            notice: format!("{done} No open reports left."),
+            next: Some("/admin/reports".into()),
+            error: None,
+        },
     })
 }
 
