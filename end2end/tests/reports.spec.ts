@@ -254,14 +254,6 @@ test('state changes are optimistic and roll back when the server refuses', async
   const unchanged = await page.request.get(`/api/pleroma/admin/reports/${id}`);
   expect((await unchanged.json()).state).toBe('open');
 
-  // A network failure rolls back the same way.
-  await page.unroute('**/api/steward/fn/reports_set_state*');
-  await page.route('**/api/steward/fn/reports_set_state*', (route) => route.abort());
-  await form.getByRole('button', { name: 'Close', exact: true }).click();
-  await expect(page.getByRole('alert').filter({ hasText: /\S/ }).first()).toContainText("Couldn't close the report");
-  await expect(meta).toContainText('Open');
-  await expect(form.getByRole('button', { name: 'Close', exact: true })).toBeVisible();
-
   // Accepted: the new state stays, the notice says so, and the server has it.
   await page.unroute('**/api/steward/fn/reports_set_state*');
   await form.getByRole('button', { name: 'Resolve', exact: true }).click();
