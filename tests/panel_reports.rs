@@ -570,8 +570,56 @@ async fn grouped_view_and_account_suggestions(app: TestApp) {
     assert!(!body.contains("alice"));
 }
 
+/// The grouped queue is paged like the queue: one page of reported statuses is rendered, the
+/// caption and the pager count them all, and the tab and account filters apply before paging.
+async fn grouped_view_pages(app: TestApp) {
+    app.user("root", "pw-root", true, false).await;
+    let (cookie, _) = app.panel_login("root", "pw-root").await;
+    let f = if app.backend == steward::server::db::Backend::Postgres {
+        "FALSE"
+    } else {
+        "0"
+    };
+    // 25 reports, each naming its own (since deleted) status; the last 5 are closed.
+    app.sql(&format!(
+        "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 25)
+         INSERT INTO reports (id, reporter_id, account_id, status_ids, statuses_snapshot, comment, state,
+                              forwarded, created_at, updated_at)
+         SELECT '0000' || (100 + k), NULL, NULL, '[\"gone' || (100 + k) || '\"]', '[]', 'seeded',
+                CASE WHEN k > 20 THEN 'closed' ELSE 'open' END, {f}, 1000 * k, 1000 * k
+         FROM n"
+    ))
+    .await;
+    let html = page(
+        &app,
+        &cookie,
+        "/admin/reports?state=all&view=grouped&page_size=20",
+    )
+    .await;
+    let rows = grouped_rows(&html);
+    assert_eq!(rows.len(), 20);
+    assert!(rows[0].contains("Status #gone125"), "{}", rows[0]);
+    assert!(html.contains("25 reported statuses, All tab"));
+    assert!(html.contains("Showing 1–20 of 25"));
+    let html = page(
+        &app,
+        &cookie,
+        "/admin/reports?state=all&view=grouped&page_size=20&page=2",
+    )
+    .await;
+    let rows = grouped_rows(&html);
+    assert_eq!(rows.len(), 5);
+    assert!(rows[4].contains("Status #gone101"));
+    // The Open tab keeps 20 groups: one page.
+    let html = page(&app, &cookie, "/admin/reports?view=grouped&page_size=20").await;
+    assert_eq!(grouped_rows(&html).len(), 20);
+    assert!(html.contains("20 reported statuses, Open tab"));
+    assert!(!html.contains("Status #gone125"));
+}
+
 backend_tests!(
     queue_page_and_forms,
     needs_the_reports_privilege,
     grouped_view_and_account_suggestions,
+    grouped_view_pages,
 );

@@ -1260,6 +1260,121 @@ async fn grouped_reports(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
 }
 
+/// More reports than either engine takes bind parameters in one statement (SQLite 32,766,
+/// PostgreSQL 65,535): `GET /grouped_reports` loads their notes, statuses and accounts in chunks
+/// and answers every group; the queue's counts come from the per-state counters.
+async fn grouped_reports_beyond_the_bind_limit(app: TestApp) {
+    const REPORTS: i64 = 70_000;
+    const FAKE_STATUSES: i64 = 700;
+    let token = admin(&app).await;
+    let (t_id, _) = member(&app, "target").await;
+    let (_, a) = member(&app, "alice").await;
+    let live = status(&app, &t_id, "still here").await;
+    // One report through the API names the live status (with a snapshot); the rest are seeded in
+    // SQL, in one transaction: every 10th resolved, the others open, each naming one of 700
+    // statuses that no longer exist (so every group but one is a deleted status), no accounts.
+    report(&app, &a, json!({"account_id": t_id, "status_ids": [live]})).await;
+    let mut tx = app.state.db.begin().await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < {REPORTS})
+         INSERT INTO reports (id, reporter_id, account_id, status_ids, statuses_snapshot, comment, state,
+                              forwarded, created_at, updated_at)
+         SELECT '0000' || (1000000 + k), NULL, NULL, '[\"gone' || (k % {FAKE_STATUSES}) || '\"]', '[]',
+                'seeded', CASE WHEN k % 10 = 0 THEN 'resolved' ELSE 'open' END, {f}, 1000 * k, 1000 * k
+         FROM n",
+        f = if app.backend == steward::server::db::Backend::Postgres { "FALSE" } else { "0" },
+    )))
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO report_notes (report_id, author_id, content, created_at)
+         VALUES ('00001000007', NULL, 'a note', 1)",
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let (status, body) = app.get(&format!("{P}/grouped_reports"), Some(&token)).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        body.to_string().chars().take(300).collect::<String>()
+    );
+    let groups = body["reports"].as_array().unwrap();
+    assert_eq!(groups.len(), FAKE_STATUSES as usize + 1);
+    let members: usize = groups
+        .iter()
+        .map(|g| g["reports"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(members, REPORTS as usize + 1);
+    // The API-filed report is the newest: its group comes first, with the live status.
+    assert_eq!(groups[0]["status"]["id"], json!(live));
+    assert_eq!(groups[0]["account"]["nickname"], json!("target"));
+    // The seeded groups by date descending: gone0 holds k = 70,000 (the newest seeded report).
+    assert_eq!(groups[1]["status"], json!({"id": "gone0", "deleted": true}));
+    assert_eq!(groups[1]["account"], json!({}));
+    assert_eq!(groups[1]["reports"].as_array().unwrap().len(), 100);
+    assert_eq!(groups[1]["reports"][0]["id"], json!("00001070000"));
+    assert_eq!(groups[2]["status"]["id"], json!("gone699"));
+    let noted = groups
+        .iter()
+        .flat_map(|g| g["reports"].as_array().unwrap())
+        .find(|r| r["id"] == json!("00001000007"))
+        .unwrap();
+    assert_eq!(noted["notes"][0]["content"], json!("a note"));
+
+    // Totals come from the counters, kept by the database whatever wrote the rows.
+    let (_, body) = app
+        .get(&format!("{P}/reports?page_size=1"), Some(&token))
+        .await;
+    assert_eq!(body["total"], json!(REPORTS + 1));
+    let (_, body) = app
+        .get(
+            &format!("{P}/reports?state=resolved&page_size=1"),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(body["total"], json!(REPORTS / 10));
+    let (_, body) = app
+        .get(&format!("{P}/reports?state=open&page_size=2"), Some(&token))
+        .await;
+    assert_eq!(body["total"], json!(REPORTS - REPORTS / 10 + 1));
+    assert_eq!(body["reports"].as_array().unwrap().len(), 2);
+    // State changes move the counts; a change to the same state, a re-sent batch, none.
+    let items = json!({"reports": [
+        {"id": "00001000001", "state": "closed"},
+        {"id": "00001000002", "state": "closed"},
+        {"id": "00001000010", "state": "resolved"},
+    ]});
+    for _ in 0..2 {
+        let (status, _) = app
+            .call(
+                Method::PATCH,
+                &format!("{P}/reports"),
+                Some(&token),
+                Some(items.clone()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+    for (state, n) in [
+        ("open", REPORTS - REPORTS / 10 - 1),
+        ("closed", 2),
+        ("resolved", REPORTS / 10),
+    ] {
+        let (_, body) = app
+            .get(
+                &format!("{P}/reports?state={state}&page_size=1"),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(body["total"], json!(n), "{state}");
+    }
+}
+
 /// Hostile values for every parameter of every report route never give a 5xx.
 async fn hostile_input(app: TestApp) {
     let s = scene(&app).await;
@@ -1344,5 +1459,6 @@ backend_tests!(
     notes,
     removed_accounts_and_deleted_statuses,
     grouped_reports,
+    grouped_reports_beyond_the_bind_limit,
     hostile_input,
 );

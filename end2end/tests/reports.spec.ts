@@ -216,6 +216,58 @@ test('state changes and notes work as plain forms', async ({ page, request }, te
   expect(messages).toContain(`${mod} updated report #${id} (on user @${s.poster}) with 'resolved' state`);
 });
 
+test('state changes are optimistic and roll back when the server refuses', async ({ page, request }, testInfo) => {
+  test.skip(!isHydrated(testInfo), 'optimistic updates need JavaScript; without it the form post answers');
+  const s = await scene(request, testInfo, ['a status for an optimistic change']);
+  const id = await fileReport(request, s, 'optimistic report');
+  await login(page, testInfo, MODERATOR);
+  await openReport(page, testInfo, id, s.poster);
+  const form = page.getByRole('form', { name: 'Report state' });
+  const meta = page.locator('.report-meta');
+  await expect(meta).toContainText('Open');
+
+  // The change is held back until the optimistic state has been seen, and then sent for a report
+  // that does not exist (as if it had gone meanwhile): the real server refuses it.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route('**/api/steward/fn/reports_set_state*', async (route) => {
+    await held;
+    const body = (route.request().postData() ?? '').replace(`id=${encodeURIComponent(id)}`, 'id=no-such-report');
+    await route.continue({ postData: body });
+  });
+  await form.getByRole('button', { name: 'Resolve', exact: true }).click();
+  // Shown at once: the badge says Resolved and Reopen is offered before the server has answered.
+  await expect(meta).toContainText('Resolved');
+  await expect(form.getByRole('button', { name: 'Reopen' })).toBeVisible();
+  await expect(form).toHaveAttribute('aria-busy', 'true');
+  release();
+  // Refused: back to Open, with the server's reason in an error toast.
+  await expect(page.getByRole('alert').filter({ hasText: /\S/ }).first()).toContainText(
+    "Couldn't resolve the report: Not found",
+  );
+  await expect(meta).toContainText('Open');
+  await expect(form.getByRole('button', { name: 'Resolve', exact: true })).toBeVisible();
+  await expect(form.getByRole('button', { name: 'Reopen' })).toHaveCount(0);
+  await expect(form).not.toHaveAttribute('aria-busy', 'true');
+  const unchanged = await page.request.get(`/api/pleroma/admin/reports/${id}`);
+  expect((await unchanged.json()).state).toBe('open');
+
+  // Accepted: the new state stays, the notice says so, and the server has it.
+  await page.unroute('**/api/steward/fn/reports_set_state*');
+  await form.getByRole('button', { name: 'Resolve', exact: true }).click();
+  await expect(notice(page)).toContainText(`Resolved the report about @${s.poster}.`);
+  await expect(meta).toContainText('Resolved');
+  await expect(form.getByRole('button', { name: 'Reopen' })).toBeVisible();
+  const changed = await page.request.get(`/api/pleroma/admin/reports/${id}`);
+  expect((await changed.json()).state).toBe('resolved');
+  // Our own change is not announced as someone else's.
+  await expect(page.getByText('Reports changed since this page loaded.')).toHaveCount(0);
+  await page.reload();
+  await expect(meta).toContainText('Resolved');
+});
+
 test('a batch with a report that does not exist changes nothing', async ({ page, request }, testInfo) => {
   test.skip(!isHydrated(testInfo), 'adding a stale id to the form needs a script in the page');
   const s = await scene(request, testInfo, ['batch status']);

@@ -415,16 +415,77 @@ impl ReportGroup {
     }
 }
 
-/// The grouped queue: the groups the tab and the account filters keep, newest first, plus the
-/// counts of the tabs.
+/// The grouped queue: one page of the groups the tab and the account filters keep, newest first,
+/// plus the counts of the tabs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupedReportsPage {
+    /// One page of the groups.
     pub groups: Vec<ReportGroup>,
+    /// Groups the tab and the filters keep, ignoring paging.
+    pub total: i64,
+    pub page_size: i64,
     /// Counts of reports in Open, Closed, Resolved and All, in [`ReportTab::ALL`] order.
     pub counts: [i64; 4],
     /// A filter naming an account that does not exist (`"reported account"` / `"reporter"`).
     pub unknown_account: Option<String>,
     pub now_ms: i64,
+}
+
+/// What a state change made from the report page came to (hydrated; without JavaScript the form
+/// post answers with a redirect instead).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateChange {
+    /// Why nothing changed ("Couldn't resolve the report: Not found"); `None` when it was made.
+    pub error: Option<String>,
+    /// What was done ("Resolved the report about @bob."), when it was.
+    pub notice: String,
+    /// Where "Resolve and open next" goes on: the next open report, or the queue.
+    pub next: Option<String>,
+}
+
+/// The report page's state while changes are in flight (ui.md §4.6, "optimistic with rollback"):
+/// a new state shows at once and stays once the server confirms it; a refusal puts back the last
+/// confirmed state. One change at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OptimisticState {
+    /// What the page shows.
+    pub shown: ReportState,
+    /// What the server last confirmed.
+    pub confirmed: ReportState,
+    /// A change is on its way.
+    pub pending: bool,
+}
+
+impl OptimisticState {
+    pub fn new(state: ReportState) -> OptimisticState {
+        OptimisticState {
+            shown: state,
+            confirmed: state,
+            pending: false,
+        }
+    }
+
+    /// Shows `to` at once; false (and nothing changes) while another change is on its way.
+    pub fn begin(&mut self, to: ReportState) -> bool {
+        if self.pending {
+            return false;
+        }
+        self.shown = to;
+        self.pending = true;
+        true
+    }
+
+    /// The server made the change: what is shown is now confirmed.
+    pub fn settle(&mut self) {
+        self.confirmed = self.shown;
+        self.pending = false;
+    }
+
+    /// The server refused (or could not be reached): back to the confirmed state.
+    pub fn roll_back(&mut self) {
+        self.shown = self.confirmed;
+        self.pending = false;
+    }
 }
 
 /// How many suggestions an account filter offers.
@@ -504,6 +565,26 @@ mod tests {
             q.with_grouped(true).href(),
             "/admin/reports?state=closed&view=grouped&account=bob&page_size=20"
         );
+    }
+
+    #[test]
+    fn optimistic_state_rolls_back_to_what_the_server_confirmed() {
+        let mut state = OptimisticState::new(ReportState::Open);
+        assert!(state.begin(ReportState::Resolved));
+        assert_eq!(state.shown, ReportState::Resolved);
+        // A second change waits for the first.
+        assert!(!state.begin(ReportState::Closed));
+        assert_eq!(state.shown, ReportState::Resolved);
+        state.roll_back();
+        assert_eq!(state, OptimisticState::new(ReportState::Open));
+        assert!(state.begin(ReportState::Closed));
+        state.settle();
+        assert_eq!(state, OptimisticState::new(ReportState::Closed));
+        // A later refusal returns to the last confirmed state, not the first.
+        assert!(state.begin(ReportState::Open));
+        state.roll_back();
+        assert_eq!(state.shown, ReportState::Closed);
+        assert!(!state.pending);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use leptos::server_fn::codec::Json;
 use crate::error::PanelError;
 use crate::model::reports::{
     AccountSuggestion, GroupedReportsPage, OpenReports, ReportDetail, ReportListQuery, ReportsPage,
+    StateChange,
 };
 
 /// Server-only glue: resolving account filters and turning service answers into panel types.
@@ -61,22 +62,23 @@ mod glue {
         Ok(Ok(filters))
     }
 
-    /// The number of reports in each tab under `filters`, in [`ReportTab::ALL`] order.
+    /// The number of reports in each tab under `filters`, in [`ReportTab::ALL`] order: one count
+    /// query (the per-state counters without account filters), nothing rendered.
     pub async fn tab_counts(
         state: &AppState,
         caller: &Caller,
         filters: &Map<String, Value>,
     ) -> Result<[i64; 4], PanelError> {
+        let wanted = |key: &str| filters.get(key).and_then(Value::as_str).map(str::to_string);
+        let by_state =
+            reports::state_counts(state, caller, wanted("account_id"), wanted("actor_id")).await?;
         let mut counts = [0i64; 4];
         for (n, tab) in ReportTab::ALL.into_iter().enumerate() {
-            let mut params = filters.clone();
-            params.insert("page_size".into(), json!(1));
-            if let Some(s) = tab.state() {
-                params.insert("state".into(), json!(s.key()));
-            }
-            // Only the total is wanted; the one rendered report is the price of going through
-            // the same service call (and authorisation) as the REST API.
-            counts[n] = list(state, caller, Value::Object(params)).await?.1;
+            counts[n] = by_state
+                .iter()
+                .filter(|(s, _)| tab.state().is_none_or(|t| t.key() == s))
+                .map(|(_, n)| n)
+                .sum();
         }
         Ok(counts)
     }
@@ -152,21 +154,25 @@ pub async fn list_reports(query: ReportListQuery) -> Result<ReportsPage, PanelEr
 
 /// The queue grouped by reported status (`GET /grouped_reports`, needs
 /// `reports_manage_reports`): the groups with at least one report in the tab's state that also
-/// matches the account filters, each with all of its reports; plus the tab counts.
+/// matches the account filters, each with all of its reports, one page of them; plus the tab
+/// counts. Only the page's groups are rendered.
 #[server(prefix = "/api/steward/fn", endpoint = "reports_grouped", input = Json)]
 pub async fn list_grouped_reports(
     query: ReportListQuery,
 ) -> Result<GroupedReportsPage, PanelError> {
     use crate::model::reports::{GroupedReport, ReportGroup};
     use crate::model::statuses::StatusView;
+    use crate::server::service::reports::{grouped_page, GroupFilter};
     use serde_json::Value;
     let (state, caller) = super::door::caller(None).await?;
-    let answer = crate::server::service::reports::grouped(&state, &caller).await?;
+    caller.authorize(&crate::server::service::reports::READ)?;
     let now_ms = crate::server::db::now_ms();
+    let page_size = query.page_size.clamp(1, 500);
     let filters = match glue::account_filters(&state, &query).await? {
         Ok(filters) => filters,
         Err(what) => {
             return Ok(GroupedReportsPage {
+                page_size,
                 unknown_account: Some(what),
                 now_ms,
                 ..GroupedReportsPage::default()
@@ -175,13 +181,25 @@ pub async fn list_grouped_reports(
     };
     let counts = glue::tab_counts(&state, &caller, &filters).await?;
     let wanted = |key: &str| filters.get(key).and_then(Value::as_str).map(str::to_string);
-    let (account_id, actor_id) = (wanted("account_id"), wanted("actor_id"));
-    let raw: Vec<Value> = answer
-        .get("reports")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let mut groups = Vec::new();
+    let filter = GroupFilter {
+        state: query.tab.state().map(|s| s.key().to_string()),
+        account_id: wanted("account_id"),
+        actor_id: wanted("actor_id"),
+    };
+    let offset = query
+        .page
+        .max(1)
+        .saturating_sub(1)
+        .saturating_mul(page_size);
+    let (raw, total) = grouped_page(
+        &state,
+        &caller,
+        &filter,
+        usize::try_from(page_size).unwrap_or(1),
+        usize::try_from(offset).unwrap_or(usize::MAX),
+    )
+    .await?;
+    let mut groups = Vec::with_capacity(raw.len());
     for group in raw {
         let status = group.get("status").cloned().unwrap_or(Value::Null);
         let status_id = status
@@ -198,19 +216,6 @@ pub async fn list_grouped_reports(
             .into_iter()
             .map(glue::report)
             .collect::<Result<Vec<_>, _>>()?;
-        let id_of = |a: &Option<crate::model::users::AdminUser>| a.as_ref().map(|a| a.id.clone());
-        let kept = reports.iter().any(|r| {
-            query.tab.state().is_none_or(|s| r.state == s)
-                && account_id
-                    .as_ref()
-                    .is_none_or(|id| id_of(&r.account).as_ref() == Some(id))
-                && actor_id
-                    .as_ref()
-                    .is_none_or(|id| id_of(&r.actor).as_ref() == Some(id))
-        });
-        if !kept {
-            continue;
-        }
         let account = glue::from_json::<Option<crate::model::users::AdminUser>>(
             group.get("account").cloned().unwrap_or(Value::Null),
         )
@@ -241,6 +246,8 @@ pub async fn list_grouped_reports(
     }
     Ok(GroupedReportsPage {
         groups,
+        total: i64::try_from(total).unwrap_or(i64::MAX),
+        page_size,
         counts,
         unknown_account: None,
         now_ms,
@@ -324,11 +331,85 @@ pub async fn get_report(id: String) -> Result<ReportDetail, PanelError> {
     })
 }
 
+/// Sets one report's state from the report page (hydrated; the form post to
+/// `/admin/reports/action` does the same without JavaScript): one `PATCH /reports` item, with the
+/// session's CSRF token. With `next`, also finds the open report to go on to ("Resolve and open
+/// next"). A refusal (unknown report, no permission…) is an expected answer here, not a failed
+/// request: it comes back in [`StateChange::error`], worded like the form post's.
+#[server(prefix = "/api/steward/fn", endpoint = "reports_set_state")]
+pub async fn set_report_state(
+    csrf: String,
+    id: String,
+    state: String,
+    next: bool,
+) -> Result<StateChange, PanelError> {
+    use crate::error::AppError;
+    use crate::model::reports::ReportState;
+    use crate::server::api::panel_reports::{next_open, report_page, reported_nick};
+    use crate::server::api::params::Params;
+    use crate::server::service::reports;
+    use serde_json::{json, Value};
+    let (app, caller) = super::door::caller(Some(&csrf)).await?;
+    let refused = |text: String| StateChange {
+        error: Some(text),
+        ..StateChange::default()
+    };
+    let Some(new_state) = ReportState::from_key(&state) else {
+        return Ok(refused("Choose Resolve, Close or Reopen.".into()));
+    };
+    let prefix = format!("Couldn't {} the report", new_state.verb().to_lowercase());
+    let params = Params::from_value(json!({"reports": [{"id": id, "state": new_state.key()}]}));
+    match reports::update_states(&app, &caller, &params).await {
+        Ok(()) => {}
+        Err(AppError::Shaped(_, Value::Array(failures))) => {
+            let why = failures
+                .first()
+                .and_then(|f| f.get("error"))
+                .and_then(Value::as_str)
+                .map_or(
+                    "refused",
+                    |w| if w == "not_found" { "Not found" } else { w },
+                );
+            return Ok(refused(format!("{prefix}: {why}")));
+        }
+        // Internal failures stay errors (and are logged, never echoed).
+        Err(e @ (AppError::Internal(_) | AppError::Database(_))) => return Err(e.into()),
+        Err(e) => return Ok(refused(format!("{prefix}: {}", e.message()))),
+    }
+    let done = format!(
+        "{} the report about {}.",
+        new_state.done(),
+        reported_nick(&app, &caller, &id).await
+    );
+    if !next {
+        return Ok(StateChange {
+            notice: done,
+            ..StateChange::default()
+        });
+    }
+    Ok(match next_open(&app, &caller, &id).await {
+        Some(next) => StateChange {
+            notice: format!("{done} Here is the next open report."),
+            next: Some(report_page(&next)),
+            error: None,
+        },
+        None => StateChange {
+            notice: format!("{done} No open reports left."),
+            next: Some("/admin/reports".into()),
+            error: None,
+        },
+    })
+}
+
 /// The number of open reports (needs `reports_manage_reports`), for the sidebar's first paint.
 #[server(prefix = "/api/steward/fn", endpoint = "reports_open_count")]
 pub async fn get_open_reports() -> Result<OpenReports, PanelError> {
     let (state, caller) = super::door::caller(None).await?;
-    let params = serde_json::json!({"state": "open", "page_size": 1});
-    let (_, open) = glue::list(&state, &caller, params).await?;
+    let by_state =
+        crate::server::service::reports::state_counts(&state, &caller, None, None).await?;
+    let open = by_state
+        .iter()
+        .find(|(s, _)| s == "open")
+        .map_or(0, |(_, n)| *n);
     Ok(OpenReports { open })
 }

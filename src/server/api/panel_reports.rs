@@ -13,17 +13,18 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use super::panel_forms::{
-    back_with, error, failure, list, notice, read_form, safe_back, see_other, FormPost,
+    back_with, error, failure, list, notice, read_form, safe_back, see_other,
 };
 use super::params::Params;
 use crate::error::AppError;
 use crate::model::query::{encode_component, with_params};
 use crate::model::reports::ReportState;
+use crate::server::auth::Caller;
 use crate::server::service::reports;
 use crate::server::state::AppState;
 
 /// The report page of `id`.
-fn report_page(id: &str) -> String {
+pub(crate) fn report_page(id: &str) -> String {
     format!("/admin/reports/{}", encode_component(id))
 }
 
@@ -33,9 +34,9 @@ fn without_confirmations(back: &str) -> String {
     with_params(path, search, &["confirm_note", "confirm_delete"], &[])
 }
 
-/// "@bob" for the reported account of a report, "the account" when it is gone.
-async fn reported_nick(state: &AppState, form: &FormPost, id: &str) -> String {
-    reports::show(state, &form.caller, id)
+/// "@bob" for the reported account of a report, "a removed account" when it is gone.
+pub(crate) async fn reported_nick(state: &AppState, caller: &Caller, id: &str) -> String {
+    reports::show(state, caller, id)
         .await
         .ok()
         .and_then(|r| {
@@ -48,12 +49,12 @@ async fn reported_nick(state: &AppState, form: &FormPost, id: &str) -> String {
 }
 
 /// The open report to work on after `after`: the next older open one, else the newest open one.
-async fn next_open(state: &AppState, form: &FormPost, after: &str) -> Option<String> {
+pub(crate) async fn next_open(state: &AppState, caller: &Caller, after: &str) -> Option<String> {
     for params in [
         json!({"state": "open", "page_size": 1, "max_id": after}),
         json!({"state": "open", "page_size": 1}),
     ] {
-        let page = reports::list(state, &form.caller, &Params::from_value(params))
+        let page = reports::list(state, caller, &Params::from_value(params))
             .await
             .ok()?;
         let id = page
@@ -137,13 +138,13 @@ pub async fn reports_action(State(state): State<AppState>, request: Request) -> 
         [one] => format!(
             "{} the report about {}.",
             new_state.done(),
-            reported_nick(&state, &form, one).await
+            reported_nick(&state, &form.caller, one).await
         ),
         many => format!("{} {} reports.", new_state.done(), many.len()),
     };
     if !next.is_empty() {
         let current = ids.first().cloned().unwrap_or_default();
-        return match next_open(&state, &form, &current).await {
+        return match next_open(&state, &form.caller, &current).await {
             Some(next) => notice(
                 &report_page(&next),
                 &format!("{text} Here is the next open report."),

@@ -21,6 +21,15 @@ pub fn ok<T: Serialize>(body: T) -> ApiResult {
         .into_response())
 }
 
+/// 200 with a body that is already JSON text (answers too large to build as a tree first).
+pub fn ok_json_text(body: String) -> ApiResult {
+    Ok((
+        [(header::CONTENT_TYPE, HeaderValue::from_static(JSON))],
+        body,
+    )
+        .into_response())
+}
+
 /// 204 with `Content-Type: application/json` and no body.
 pub fn no_content() -> ApiResult {
     Ok((

@@ -35,6 +35,11 @@ const COLUMNS: &str =
     "id, reporter_id, account_id, status_ids, statuses_snapshot, comment, state, \
     forwarded, created_at";
 
+/// [`COLUMNS`] with an empty snapshot in place of the stored one.
+const COLUMNS_WITHOUT_SNAPSHOT: &str =
+    "id, reporter_id, account_id, status_ids, '[]' AS statuses_snapshot, comment, state, \
+    forwarded, created_at";
+
 impl Report {
     fn from_row(row: &AnyRow) -> Result<Report, sqlx::Error> {
         Ok(Report {
@@ -150,8 +155,24 @@ pub async fn page(
         .collect::<Result<_, _>>()?)
 }
 
-/// How many reports match `filter`.
+/// How many reports match `filter`. Without filters other than the state the answer comes from
+/// the per-state counters (`report_counts`, kept by triggers; migration 0013), so neither the
+/// queue's total nor its tab counts read the reports.
 pub async fn count(db: &Db, filter: &ReportFilter) -> Result<i64, AppError> {
+    let only_state = filter.max_id.is_none()
+        && filter.since_id.is_none()
+        && filter.account_id.is_none()
+        && filter.actor_id.is_none();
+    if only_state {
+        let counts = state_counts(db).await?;
+        return Ok(match &filter.state {
+            Some(state) => counts
+                .iter()
+                .find(|(s, _)| s == state)
+                .map_or(0, |(_, n)| *n),
+            None => counts.iter().map(|(_, n)| n).sum(),
+        });
+    }
     let (clause, binds) = filter.clause();
     let sql = format!("SELECT COUNT(*) AS n FROM reports {clause}");
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -159,6 +180,41 @@ pub async fn count(db: &Db, filter: &ReportFilter) -> Result<i64, AppError> {
         query = query.bind(value);
     }
     Ok(query.fetch_one(&db.pool).await?.int("n")?)
+}
+
+/// The number of reports in each state under `filter` (its `state` ignored): from the counters
+/// without other filters, else one grouped count.
+pub async fn counts_by_state(
+    db: &Db,
+    filter: &ReportFilter,
+) -> Result<Vec<(String, i64)>, AppError> {
+    let filter = ReportFilter {
+        state: None,
+        ..filter.clone()
+    };
+    if filter.clause().1.is_empty() {
+        return state_counts(db).await;
+    }
+    let (clause, binds) = filter.clause();
+    let sql = format!("SELECT state, COUNT(*) AS n FROM reports {clause} GROUP BY state");
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for value in binds {
+        query = query.bind(value);
+    }
+    let rows = query.fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|row| Ok((row.text("state")?, row.int("n")?)))
+        .collect()
+}
+
+/// The number of reports in each state that has any, from the counters.
+pub async fn state_counts(db: &Db) -> Result<Vec<(String, i64)>, AppError> {
+    let rows = sqlx::query("SELECT state, n FROM report_counts")
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.text("state")?, row.int("n")?)))
+        .collect()
 }
 
 /// Open reports (the sidebar count and the live events).
@@ -184,10 +240,12 @@ pub async fn by_id(db: &Db, id: &str) -> Result<Option<Report>, AppError> {
     Ok(row.as_ref().map(Report::from_row).transpose()?)
 }
 
-/// Every report that names at least one status (`GET /grouped_reports`), newest first.
+/// Every report that names at least one status (`GET /grouped_reports`), newest first, without
+/// their snapshots (an empty array; [`snapshots_of`] loads the few that are needed): at 100,000
+/// reports the snapshots are most of what the table holds.
 pub async fn with_statuses(db: &Db) -> Result<Vec<Report>, AppError> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM reports WHERE status_ids <> '[]' ORDER BY id DESC"
+        "SELECT {COLUMNS_WITHOUT_SNAPSHOT} FROM reports WHERE status_ids <> '[]' ORDER BY id DESC"
     )))
     .fetch_all(&db.pool)
     .await?;
@@ -262,23 +320,63 @@ pub async fn set_state(tx: &mut Tx, id: &str, state: &str) -> Result<(), AppErro
     Ok(())
 }
 
-/// Notes of the given reports, id ascending.
+/// How many ids one `IN (…)` list binds: far below SQLite's 32,766 and PostgreSQL's 65,535 bind
+/// parameters, and short enough for both planners to look each id up in an index.
+pub const IN_CHUNK: usize = 500;
+
+/// `$first, $first+1, …` for `n` bind parameters.
+pub fn slots(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|k| format!("${k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Notes of the given reports, id ascending (any number of reports: the ids are bound in chunks).
 pub async fn notes_of(db: &Db, report_ids: &[String]) -> Result<Vec<Note>, AppError> {
-    if report_ids.is_empty() {
-        return Ok(Vec::new());
+    let mut notes = Vec::new();
+    for chunk in report_ids.chunks(IN_CHUNK) {
+        // No ORDER BY: the index yields each report's notes in id order, and sorting here spares
+        // the database a sort of the whole answer.
+        let sql = format!(
+            "SELECT id, report_id, author_id, content, created_at FROM report_notes
+             WHERE report_id IN ({})",
+            slots(1, chunk.len())
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(id.clone());
+        }
+        for row in query.fetch_all(&db.pool).await? {
+            notes.push(Note::from_row(&row)?);
+        }
     }
-    let slots: Vec<String> = (1..=report_ids.len()).map(|n| format!("${n}")).collect();
-    let sql = format!(
-        "SELECT id, report_id, author_id, content, created_at FROM report_notes
-         WHERE report_id IN ({}) ORDER BY id",
-        slots.join(", ")
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for id in report_ids {
-        query = query.bind(id.clone());
+    notes.sort_unstable_by_key(|note| note.id);
+    Ok(notes)
+}
+
+/// The status snapshots of the given reports (see [`Report::statuses_snapshot`]), by report id.
+pub async fn snapshots_of(
+    db: &Db,
+    report_ids: &[String],
+) -> Result<std::collections::HashMap<String, Value>, AppError> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in report_ids.chunks(IN_CHUNK) {
+        let sql = format!(
+            "SELECT id, statuses_snapshot FROM reports WHERE id IN ({})",
+            slots(1, chunk.len())
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(id.clone());
+        }
+        for row in query.fetch_all(&db.pool).await? {
+            let snapshot = serde_json::from_str(&row.text("statuses_snapshot")?)
+                .unwrap_or_else(|_| Value::Array(Vec::new()));
+            found.insert(row.text("id")?, snapshot);
+        }
     }
-    let rows = query.fetch_all(&db.pool).await?;
-    Ok(rows.iter().map(Note::from_row).collect::<Result<_, _>>()?)
+    Ok(found)
 }
 
 /// One note of one report.

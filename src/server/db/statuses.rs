@@ -148,15 +148,29 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Status>, AppError> {
-    // Assembled from fixed fragments; every value is a bind parameter.
-    let mut clauses: Vec<String> = vec!["a.internal = $1".into()];
-    let mut binds: Vec<Bind> = vec![Bind::Bool(false)];
+    // Assembled from fixed fragments; every value is a bind parameter. The author is checked by a
+    // scalar lookup per status rather than a join: with a join SQLite first builds a Bloom filter
+    // over every account (a pass over the whole table) before the first row of a 20-row page;
+    // this way both engines walk the status order index and probe the author's primary key for
+    // each row they keep, stopping after the page.
+    let mut binds: Vec<Bind> = Vec::new();
+    let mut clauses: Vec<String> = Vec::new();
     if let Some(account_id) = &filter.account_id {
         binds.push(Bind::Text(account_id.clone()));
         clauses.push(format!("s.account_id = ${}", binds.len()));
-    } else {
         binds.push(Bind::Bool(false));
-        clauses.push(format!("a.deactivated = ${}", binds.len()));
+        clauses.push(format!(
+            "(SELECT a.internal FROM accounts a WHERE a.id = s.account_id) = ${}",
+            binds.len()
+        ));
+    } else {
+        // Neither internal nor deactivated: one lookup, no match when either flag is set.
+        binds.push(Bind::Bool(false));
+        let slot = binds.len();
+        clauses.push(format!(
+            "(SELECT COUNT(*) FROM accounts a WHERE a.id = s.account_id \
+             AND a.internal = ${slot} AND a.deactivated = ${slot}) = 1"
+        ));
     }
     if let Some(host) = &filter.host {
         binds.push(Bind::Text(host.clone()));
@@ -176,11 +190,9 @@ pub async fn list(
     let limit_slot = binds.len();
     binds.push(Bind::Int(offset));
     let offset_slot = binds.len();
-    // CROSS JOIN makes SQLite walk statuses in id order (an index) and look authors up, instead of
-    // walking accounts and sorting every status; PostgreSQL plans it as the inner join it is.
     let sql = format!(
-        "SELECT {COLUMNS} FROM statuses s CROSS JOIN accounts a
-         WHERE a.id = s.account_id AND {} ORDER BY s.id DESC LIMIT ${limit_slot} OFFSET ${offset_slot}",
+        "SELECT {COLUMNS} FROM statuses s
+         WHERE {} ORDER BY s.id DESC LIMIT ${limit_slot} OFFSET ${offset_slot}",
         clauses.join(" AND ")
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -293,25 +305,21 @@ pub async fn reblogged_by(
     account_id: &str,
     status_ids: &[String],
 ) -> Result<Vec<String>, AppError> {
-    if status_ids.is_empty() {
-        return Ok(Vec::new());
+    let mut out = Vec::new();
+    for chunk in status_ids.chunks(super::reports::IN_CHUNK) {
+        let sql = format!(
+            "SELECT DISTINCT reblog_of_id FROM statuses WHERE account_id = $1 AND reblog_of_id IN ({})",
+            super::reports::slots(2, chunk.len())
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account_id.to_string());
+        for id in chunk {
+            query = query.bind(id.clone());
+        }
+        for row in query.fetch_all(&db.pool).await? {
+            out.push(row.text("reblog_of_id")?);
+        }
     }
-    let slots: Vec<String> = (2..=status_ids.len() + 1)
-        .map(|n| format!("${n}"))
-        .collect();
-    let sql = format!(
-        "SELECT DISTINCT reblog_of_id FROM statuses WHERE account_id = $1 AND reblog_of_id IN ({})",
-        slots.join(", ")
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account_id.to_string());
-    for id in status_ids {
-        query = query.bind(id.clone());
-    }
-    let rows = query.fetch_all(&db.pool).await?;
-    Ok(rows
-        .iter()
-        .map(|r| r.text("reblog_of_id"))
-        .collect::<Result<_, _>>()?)
+    Ok(out)
 }
 
 /// Recounts the authors' `statuses_count` and `last_status_at` from what is stored.

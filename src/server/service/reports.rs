@@ -4,7 +4,7 @@
 //! Every state change and its moderation-log entry share one transaction; the live event
 //! ([`crate::server::events`]) is published only after the commit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
 
@@ -85,9 +85,10 @@ impl<'a> Renderer<'a> {
 
     /// Loads the merged accounts of `ids` not loaded yet, in one query.
     async fn load_accounts(&mut self, ids: Vec<String>) -> Result<(), AppError> {
+        let mut wanted: HashSet<String> = HashSet::new();
         let mut missing: Vec<String> = Vec::new();
         for id in ids {
-            if !self.accounts.contains_key(&id) && !missing.contains(&id) {
+            if !self.accounts.contains_key(&id) && wanted.insert(id.clone()) {
                 missing.push(id);
             }
         }
@@ -110,9 +111,10 @@ impl<'a> Renderer<'a> {
         &mut self,
         ids: impl Iterator<Item = &'i String>,
     ) -> Result<(), AppError> {
+        let mut wanted: HashSet<&String> = HashSet::new();
         let mut missing: Vec<String> = Vec::new();
         for id in ids {
-            if !self.statuses.contains_key(id) && !missing.contains(id) {
+            if !self.statuses.contains_key(id) && wanted.insert(id) {
                 missing.push(id.clone());
             }
         }
@@ -220,6 +222,24 @@ pub async fn list(state: &AppState, caller: &Caller, params: &Params) -> Result<
     let list = report_db::page(&state.db, &filter, page.page_size, page.offset()).await?;
     let reports = Renderer::new(state).reports(&list).await?;
     Ok(json!({"reports": reports, "total": total}))
+}
+
+/// The number of reports per state under the account filters (`account_id` = reported account,
+/// `actor_id` = reporter), as `(state, n)` for the states that have any: the panel's tab counts,
+/// without rendering anything. Gated like `GET /reports`.
+pub async fn state_counts(
+    state: &AppState,
+    caller: &Caller,
+    account_id: Option<String>,
+    actor_id: Option<String>,
+) -> Result<Vec<(String, i64)>, AppError> {
+    caller.authorize(&READ)?;
+    let filter = ReportFilter {
+        account_id,
+        actor_id,
+        ..ReportFilter::default()
+    };
+    report_db::counts_by_state(&state.db, &filter).await
 }
 
 /// Report objects whose submitted status ids include `status_id`, newest first, at most 100 (the
@@ -668,95 +688,211 @@ pub async fn respond(
         .ok_or(AppError::NotFound)
 }
 
-/// `GET /grouped_reports`: one group per reported status (moderation.md §2).
-pub async fn grouped(state: &AppState, caller: &Caller) -> Result<Value, AppError> {
-    caller.authorize(&READ)?;
-    // Newest first, so each group's reports come out newest first.
-    let reports = report_db::with_statuses(&state.db).await?;
-    let mut renderer = Renderer::new(state);
-    let rendered = renderer.reports(&reports).await?;
+/// The groups of `GET /grouped_reports` before rendering (moderation.md §2): every report that
+/// names a status, newest first, and one group per reported status in answer order.
+pub struct Groups {
+    reports: Vec<Report>,
+    groups: Vec<Group>,
+}
 
-    struct Group<'r> {
-        status_id: String,
-        /// Indexes into `reports`, newest first.
-        members: Vec<usize>,
-        author_id: Option<&'r str>,
+/// One reported status and the reports naming it.
+struct Group {
+    status_id: String,
+    /// Indexes into [`Groups::reports`], newest first.
+    members: Vec<usize>,
+    /// The newest `created_at` of its reports.
+    newest: i64,
+}
+
+/// Which reports the panel's grouped queue keeps a group for (the tab and the account filters).
+#[derive(Debug, Clone, Default)]
+pub struct GroupFilter {
+    pub state: Option<String>,
+    pub account_id: Option<String>,
+    pub actor_id: Option<String>,
+}
+
+impl GroupFilter {
+    fn keeps(&self, report: &Report) -> bool {
+        self.state.as_ref().is_none_or(|s| &report.state == s)
+            && self
+                .account_id
+                .as_ref()
+                .is_none_or(|id| report.account_id.as_ref() == Some(id))
+            && self
+                .actor_id
+                .as_ref()
+                .is_none_or(|id| report.reporter_id.as_ref() == Some(id))
     }
-    let mut groups: Vec<Group> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for (n, report) in reports.iter().enumerate() {
-        let mut seen: Vec<&str> = Vec::new();
-        for status_id in &report.status_ids {
-            if seen.contains(&status_id.as_str()) {
-                continue;
-            }
-            seen.push(status_id);
-            let slot = *index.entry(status_id.as_str()).or_insert_with(|| {
-                groups.push(Group {
-                    status_id: status_id.clone(),
-                    members: Vec::new(),
-                    author_id: None,
+}
+
+/// Groups per render pass: each pass loads its reports' notes, statuses and accounts in a few
+/// set-based queries and is serialised before the next starts, so memory stays bounded by a pass
+/// (plus the answer) however many reports there are.
+const GROUPS_PER_PASS: usize = 500;
+
+impl Groups {
+    /// Reads every report that names a status and groups them; nothing is rendered yet.
+    async fn load(state: &AppState) -> Result<Groups, AppError> {
+        // Newest first, so each group's reports come out newest first.
+        let reports = report_db::with_statuses(&state.db).await?;
+        let mut groups: Vec<Group> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for (n, report) in reports.iter().enumerate() {
+            for (k, status_id) in report.status_ids.iter().enumerate() {
+                if report.status_ids[..k].contains(status_id) {
+                    continue;
+                }
+                let slot = *index.entry(status_id.as_str()).or_insert_with(|| {
+                    groups.push(Group {
+                        status_id: status_id.clone(),
+                        members: Vec::new(),
+                        newest: report.created_at,
+                    });
+                    groups.len() - 1
                 });
-                groups.len() - 1
-            });
-            let group = &mut groups[slot];
-            group.members.push(n);
-            if group.author_id.is_none() {
-                // The snapshot names the author even after the status is gone.
-                group.author_id = report
-                    .statuses_snapshot
-                    .as_array()
+                let group = &mut groups[slot];
+                group.members.push(n);
+                group.newest = group.newest.max(report.created_at);
+            }
+        }
+        // By date (as shown, whole seconds), then status id, descending.
+        groups.sort_by(|a, b| {
+            (b.newest.div_euclid(1000), &b.status_id)
+                .cmp(&(a.newest.div_euclid(1000), &a.status_id))
+        });
+        drop(index);
+        Ok(Groups { reports, groups })
+    }
+
+    /// Group objects of `groups` (indexes into [`Groups::groups`]), in the given order.
+    async fn render(&self, state: &AppState, groups: &[usize]) -> Result<Vec<Value>, AppError> {
+        let mut members: Vec<usize> = groups
+            .iter()
+            .flat_map(|g| self.groups[*g].members.iter().copied())
+            .collect();
+        members.sort_unstable();
+        members.dedup();
+        let list: Vec<Report> = members.iter().map(|n| self.reports[*n].clone()).collect();
+        let mut renderer = Renderer::new(state);
+        let rendered = renderer.reports(&list).await?;
+        let rendered: HashMap<usize, Value> = members.into_iter().zip(rendered).collect();
+
+        // The author of a deleted status comes from a report's snapshot (taken when it was filed).
+        let gone: Vec<usize> = groups
+            .iter()
+            .copied()
+            .filter(|g| {
+                renderer
+                    .statuses
+                    .get(&self.groups[*g].status_id)
+                    .is_none_or(Option::is_none)
+            })
+            .collect();
+        let snapshot_of: Vec<String> = gone
+            .iter()
+            .flat_map(|g| self.groups[*g].members.iter())
+            .map(|n| self.reports[*n].id.clone())
+            .collect();
+        let snapshots = report_db::snapshots_of(&state.db, &snapshot_of).await?;
+        let mut authors: HashMap<usize, String> = HashMap::new();
+        for g in gone {
+            let group = &self.groups[g];
+            let author = group.members.iter().find_map(|n| {
+                snapshots
+                    .get(&self.reports[*n].id)
+                    .and_then(Value::as_array)
                     .and_then(|list| {
                         list.iter()
-                            .find(|s| s.get("id").and_then(Value::as_str) == Some(status_id))
+                            .find(|s| s.get("id").and_then(Value::as_str) == Some(&group.status_id))
                     })
-                    .and_then(|s| s.get("account_id").and_then(Value::as_str));
+                    .and_then(|s| s.get("account_id").and_then(Value::as_str))
+                    .map(str::to_string)
+            });
+            if let Some(author) = author {
+                authors.insert(g, author);
             }
         }
-    }
+        renderer
+            .load_accounts(authors.values().cloned().collect())
+            .await?;
 
-    let mut out: Vec<(i64, String, Value)> = Vec::with_capacity(groups.len());
-    for group in &groups {
-        let newest = group
-            .members
-            .iter()
-            .map(|n| reports[*n].created_at)
-            .max()
-            .unwrap_or_default();
-        let status = renderer.statuses.get(&group.status_id).cloned().flatten();
-        let account = match &status {
-            Some(status) => status.get("account").cloned().unwrap_or_else(|| json!({})),
-            None => renderer.account(group.author_id).await?,
-        };
-        let mut actor_ids: Vec<&str> = Vec::new();
-        for n in group.members.iter().rev() {
-            if let Some(reporter) = reports[*n].reporter_id.as_deref() {
-                if !actor_ids.contains(&reporter) {
-                    actor_ids.push(reporter);
+        let mut out = Vec::with_capacity(groups.len());
+        for g in groups {
+            let group = &self.groups[*g];
+            let status = renderer.statuses.get(&group.status_id).cloned().flatten();
+            let account = match &status {
+                Some(status) => status.get("account").cloned().unwrap_or_else(|| json!({})),
+                None => renderer.account(authors.get(g).map(String::as_str)).await?,
+            };
+            let mut seen: HashSet<&str> = HashSet::new();
+            let mut actors = Vec::new();
+            for n in group.members.iter().rev() {
+                if let Some(reporter) = self.reports[*n].reporter_id.as_deref() {
+                    if seen.insert(reporter) {
+                        actors.push(renderer.account(Some(reporter)).await?);
+                    }
                 }
             }
-        }
-        let mut actors = Vec::with_capacity(actor_ids.len());
-        for id in actor_ids {
-            actors.push(renderer.account(Some(id)).await?);
-        }
-        let members: Vec<Value> = group.members.iter().map(|n| rendered[*n].clone()).collect();
-        out.push((
-            newest / 1000,
-            group.status_id.clone(),
-            json!({
-                "date": dates::iso(newest),
+            let reports: Vec<Value> = group
+                .members
+                .iter()
+                .filter_map(|n| rendered.get(n).cloned())
+                .collect();
+            out.push(json!({
+                "date": dates::iso(group.newest),
                 "account": account,
                 "status": status.unwrap_or_else(|| json!({"id": group.status_id, "deleted": true})),
                 "actors": actors,
-                "reports": members,
-            }),
-        ));
+                "reports": reports,
+            }));
+        }
+        Ok(out)
     }
-    // By date (as shown, whole seconds), then status id, descending.
-    out.sort_by(|a, b| (b.0, &b.1).cmp(&(a.0, &a.1)));
-    let groups: Vec<Value> = out.into_iter().map(|(_, _, group)| group).collect();
-    Ok(json!({"reports": groups}))
+}
+
+/// `GET /grouped_reports`: one group per reported status (moderation.md §2), every group in one
+/// answer as the specification has it, as JSON text. Rendered in passes of
+/// [`GROUPS_PER_PASS`] groups, each serialised before the next, so the answer is built once
+/// instead of held as a tree (at 100,000 reports that tree would be gigabytes).
+pub async fn grouped(state: &AppState, caller: &Caller) -> Result<String, AppError> {
+    caller.authorize(&READ)?;
+    let all = Groups::load(state).await?;
+    let order: Vec<usize> = (0..all.groups.len()).collect();
+    let mut out = String::from("{\"reports\":[");
+    for (pass, chunk) in order.chunks(GROUPS_PER_PASS).enumerate() {
+        for (k, group) in all.render(state, chunk).await?.into_iter().enumerate() {
+            if pass > 0 || k > 0 {
+                out.push(',');
+            }
+            out.push_str(&serde_json::to_string(&group)?);
+        }
+    }
+    out.push_str("]}");
+    Ok(out)
+}
+
+/// One page of the panel's grouped queue: the groups of `GET /grouped_reports` with at least one
+/// report `filter` keeps, `limit` of them from `offset`, and how many groups it keeps in all.
+/// Only the page's groups are rendered.
+pub async fn grouped_page(
+    state: &AppState,
+    caller: &Caller,
+    filter: &GroupFilter,
+    limit: usize,
+    offset: usize,
+) -> Result<(Vec<Value>, usize), AppError> {
+    caller.authorize(&READ)?;
+    let all = Groups::load(state).await?;
+    let kept: Vec<usize> = all
+        .groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.members.iter().any(|n| filter.keeps(&all.reports[*n])))
+        .map(|(k, _)| k)
+        .collect();
+    let page: Vec<usize> = kept.iter().copied().skip(offset).take(limit).collect();
+    Ok((all.render(state, &page).await?, kept.len()))
 }
 
 /// What the reported statuses say when the report is filed, kept in the report's

@@ -6,15 +6,17 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
 
-use crate::model::query::{encode_component, query_value};
+use crate::model::query::{encode_component, query_value, with_params};
 use crate::model::reports::{
-    relative_age, ReportDetail, ReportListQuery, ReportNote, ReportState, ReportTab, ReportedStatus,
+    relative_age, OptimisticState, ReportDetail, ReportListQuery, ReportNote, ReportState,
+    ReportTab, ReportedStatus, StateChange,
 };
 use crate::model::session::SessionInfo;
 use crate::model::users::{absolute_time, short_id, AdminUser, UserAction, MRF_TAGS};
-use crate::serverfns::reports::get_report;
+use crate::serverfns::reports::{get_report, set_report_state};
 use crate::ui::components::badges::{RoleBadges, StatusBadges, TagChips};
 use crate::ui::components::copy::CopyButton;
 use crate::ui::components::load_error::LoadError;
@@ -63,11 +65,14 @@ fn ReportView(detail: ReportDetail) -> impl IntoView {
     let when_title = absolute_time(&report.created_at);
     let comment = report.comment_text();
     let status_count = detail.statuses.len();
-    let state = report.state;
+    // Hydrated, a state change shows at once and rolls back if the server refuses it.
+    let state = RwSignal::new(OptimisticState::new(report.state));
+    // State changes made here (each announced once on the live feed).
+    let own_changes = RwSignal::new(0u64);
     // The live feed says when someone else changed this report; the page then offers a reload.
     let changed_elsewhere = use_live_reports().map(|live| {
         let start = live.version.get_untracked();
-        Memo::new(move |_| live.version.get() != start)
+        Memo::new(move |_| live.version.get().saturating_sub(start) > own_changes.get())
     });
     let can_moderate = session.can("messages_delete");
     let statuses = detail
@@ -102,7 +107,7 @@ fn ReportView(detail: ReportDetail) -> impl IntoView {
             <div>
                 <h1>{title}</h1>
                 <p class="report-meta">
-                    <StateBadge state/>
+                    {move || view! { <StateBadge state=state.get().shown/> }}
                     " Filed "
                     <time datetime=report.created_at.clone() title=when_title>{when}</time>
                     " by " {handle(&report.actor)}
@@ -123,7 +128,8 @@ fn ReportView(detail: ReportDetail) -> impl IntoView {
                 </Show>
             }
         })}
-        <StateActions id=report.id.clone() state back=page.clone() csrf=session.csrf_token.clone()/>
+        <StateActions id=report.id.clone() state own_changes back=page.clone()
+            csrf=session.csrf_token.clone()/>
         <section class="card report-comment" aria-labelledby="comment-title">
             <h2 id="comment-title">"Comment"</h2>
             {if comment.trim().is_empty() {
@@ -200,31 +206,121 @@ fn report_shortcut(ev: leptos::ev::KeyboardEvent) {
 }
 
 /// Resolve / Close / Reopen (the buttons for the other states) and "Resolve and open next".
+/// Without JavaScript a plain form post. Hydrated, optimistic (ui.md §4.6): the badge and the
+/// buttons show the new state at once and the change goes to the server; a refusal or a failed
+/// request puts the previous state back and says why in an error toast, success says what was
+/// done in a notice ("Resolve and open next" then goes on to the next open report).
 #[component]
-fn StateActions(id: String, state: ReportState, back: String, csrf: String) -> impl IntoView {
-    let buttons = [
-        ReportState::Resolved,
-        ReportState::Closed,
-        ReportState::Open,
-    ]
-    .into_iter()
-    .filter(|s| *s != state)
-    .map(|s| {
-        let class = if s == ReportState::Resolved {
-            "primary"
-        } else {
-            ""
-        };
-        view! { <button type="submit" name="state" value=s.key() class=class>{s.verb()}</button> }
-    })
-    .collect_view();
+fn StateActions(
+    id: String,
+    state: RwSignal<OptimisticState>,
+    own_changes: RwSignal<u64>,
+    back: String,
+    csrf: String,
+) -> impl IntoView {
+    let location = use_location();
+    let navigate = use_navigate();
+    let report_id = id.clone();
+    let token = csrf.clone();
+    let change = move |to: ReportState, next: bool| {
+        let mut started = false;
+        state.update(|s| started = s.begin(to));
+        if !started {
+            return;
+        }
+        let (id, csrf, navigate) = (report_id.clone(), token.clone(), navigate.clone());
+        leptos::task::spawn_local(async move {
+            let answer = set_report_state(csrf, id, to.key().to_string(), next).await;
+            let (key, text, go) = match answer {
+                Ok(StateChange {
+                    error: None,
+                    notice,
+                    next,
+                }) => {
+                    state.update(OptimisticState::settle);
+                    own_changes.update(|n| *n += 1);
+                    ("notice", notice, next)
+                }
+                Ok(StateChange {
+                    error: Some(error), ..
+                }) => {
+                    state.update(OptimisticState::roll_back);
+                    ("error", error, None)
+                }
+                Err(e) => {
+                    state.update(OptimisticState::roll_back);
+                    let verb = to.verb().to_lowercase();
+                    (
+                        "error",
+                        format!("Couldn't {verb} the report: {}", e.message),
+                        None,
+                    )
+                }
+            };
+            // The result as a toast, the way form posts report theirs.
+            let url = match &go {
+                Some(path) => with_params(path, "", &[], &[(key, &text)]),
+                None => with_params(
+                    &location.pathname.get_untracked(),
+                    &location.search.get_untracked(),
+                    &["notice", "error"],
+                    &[(key, &text)],
+                ),
+            };
+            navigate(
+                &url,
+                NavigateOptions {
+                    replace: go.is_none(),
+                    scroll: go.is_some(),
+                    ..Default::default()
+                },
+            );
+        });
+    };
+    let change_next = change.clone();
+    let buttons = move || {
+        let shown = state.get().shown;
+        [
+            ReportState::Resolved,
+            ReportState::Closed,
+            ReportState::Open,
+        ]
+        .into_iter()
+        .filter(|s| *s != shown)
+        .map(|s| {
+            let class = if s == ReportState::Resolved {
+                "primary"
+            } else {
+                ""
+            };
+            let change = change.clone();
+            view! {
+                <button type="submit" name="state" value=s.key() class=class
+                    on:click=move |ev: leptos::ev::MouseEvent| {
+                        ev.prevent_default();
+                        change(s, false);
+                    }>
+                    {s.verb()}
+                </button>
+            }
+        })
+        .collect_view()
+    };
+    let busy = move || state.get().pending.then_some("true");
     view! {
-        <form method="post" action="/admin/reports/action" class="card report-actions" aria-label="Report state">
+        <form method="post" action="/admin/reports/action" class="card report-actions" aria-label="Report state"
+            aria-busy=busy>
             <input type="hidden" name="csrf" value=csrf/>
             <input type="hidden" name="back" value=back/>
             <input type="hidden" name="ids" value=id/>
             {buttons}
-            <button type="submit" name="next" value="resolved">"Resolve and open next"</button>
+            <button type="submit" name="next" value="resolved"
+                on:click=move |ev: leptos::ev::MouseEvent| {
+                    ev.prevent_default();
+                    change_next(ReportState::Resolved, true);
+                }>
+                "Resolve and open next"
+            </button>
         </form>
     }
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::query::{encode_component, query_value};
 use crate::model::reports::{
     relative_age, GroupedReportsPage, Report, ReportGroup, ReportListQuery, ReportState, ReportTab,
-    ReportsPage, REPORT_PAGE_SIZE, REPORT_PAGE_SIZES,
+    ReportsPage, REPORT_PAGE_SIZES,
 };
 use crate::model::sanitize::to_text;
 use crate::model::users::{absolute_time, AdminUser};
@@ -191,23 +191,14 @@ fn QueueFilters(query: ReportListQuery) -> impl IntoView {
                     list_label="Suggested accounts" value=query.account.clone() on_pick=pick_account/>
                 <AccountFilterField id="r-actor" name="actor" label="Reporter"
                     list_label="Suggested reporters" value=query.actor.clone() on_pick=pick_actor/>
-                // The grouped view has no pages; its page size waits for "By report".
-                {if query.grouped {
-                    (query.page_size != REPORT_PAGE_SIZE).then(|| view! {
-                        <input type="hidden" name="page_size" value=query.page_size.to_string()/>
-                    }).into_any()
-                } else {
-                    view! {
-                        <div class="field">
-                            <label for="r-size">"Per page"</label>
-                            <select id="r-size" name="page_size">
-                                {REPORT_PAGE_SIZES.into_iter().map(|n| view! {
-                                    <option value=n.to_string() selected={n == query.page_size}>{n}</option>
-                                }).collect_view()}
-                            </select>
-                        </div>
-                    }.into_any()
-                }}
+                <div class="field">
+                    <label for="r-size">{if query.grouped { "Statuses per page" } else { "Per page" }}</label>
+                    <select id="r-size" name="page_size">
+                        {REPORT_PAGE_SIZES.into_iter().map(|n| view! {
+                            <option value=n.to_string() selected={n == query.page_size}>{n}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
                 <div class="filter-actions">
                     <button type="submit" class="primary">"Apply"</button>
                     {filtered.then(|| view! { <a class="button" href=clear>"Clear filters"</a> })}
@@ -230,10 +221,13 @@ fn unknown_account_state(what: &str, query: &ReportListQuery) -> AnyView {
     .into_any()
 }
 
-/// The grouped queue: one row per reported status with its reports, newest first (no paging:
-/// `GET /grouped_reports` has none).
+/// The grouped queue: one row per reported status with its reports, newest first, paged like the
+/// queue (`GET /grouped_reports` itself has no pages; the panel renders only the page it shows).
 #[component]
 fn GroupedTable(page: GroupedReportsPage, query: ReportListQuery) -> impl IntoView {
+    let pager_query = query.clone();
+    let href = Callback::new(move |n: i64| pager_query.with_page(n).href());
+    let (page_no, page_size, count) = (query.page, page.page_size.max(1), page.total);
     if let Some(what) = page.unknown_account {
         return unknown_account_state(&what, &query);
     }
@@ -246,12 +240,13 @@ fn GroupedTable(page: GroupedReportsPage, query: ReportListQuery) -> impl IntoVi
                 <p>{query.tab.empty_text()}" Reports that name no status only show by report."</p>
                 {filtered.then(|| view! { <p><a class="button" href=cleared>"Clear filters"</a></p> })}
             </div>
+            {(page_no > 1).then(|| view! { <Pager page=page_no page_size count href/> })}
         }
         .into_any();
     }
     let caption = format!(
         "{} reported statuses, {} tab, grouped by status",
-        page.groups.len(),
+        page.total,
         query.tab.label()
     );
     let now_ms = page.now_ms;
@@ -275,6 +270,7 @@ fn GroupedTable(page: GroupedReportsPage, query: ReportListQuery) -> impl IntoVi
                 <tbody>{rows}</tbody>
             </table>
         </div>
+        <Pager page=page_no page_size count href/>
     }
     .into_any()
 }

@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 
 use crate::server::api::request::ApiRequest;
-use crate::server::api::response::{no_content, ok, ApiResult};
+use crate::server::api::response::{no_content, ok, ok_json_text, ApiResult};
 use crate::server::service::reports;
 use crate::server::state::AppState;
 
@@ -62,5 +62,5 @@ pub async fn delete_note(
 }
 
 pub async fn grouped(State(state): State<AppState>, req: ApiRequest) -> ApiResult {
-    ok(reports::grouped(&state, &req.caller).await?)
+    ok_json_text(reports::grouped(&state, &req.caller).await?)
 }
