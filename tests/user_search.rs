@@ -100,6 +100,22 @@ async fn many_matches_page_and_count_alike(app: TestApp) {
         (0..50).map(|k| walker(900 + 2 * k)).collect::<Vec<_>>()
     );
 
+    // A list longer than any statement may bind is refused up front, for every list filter.
+    for key in ["tags[]", "actor_types[]"] {
+        let query: Vec<String> = (0..12_000).map(|i| format!("{key}=x{i}")).collect();
+        let (status, body) = app
+            .get(&format!("{P}/users?{}", query.join("&")), Some(&token))
+            .await;
+        assert_eq!(status, 400, "{key}: {body}");
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap()
+                .contains("at most 10000 values"),
+            "{body}"
+        );
+    }
+
     // Display names: the same switch for `name`.
     let (count, page) = nicknames(&app, &token, "name=RUNNER&page=3&page_size=20").await;
     assert_eq!(count, N as i64);

@@ -156,6 +156,22 @@ impl Params {
 
     /// An optional list of strings; a single string is a one-element list.
     pub fn strings(&self, key: &str) -> Result<Option<Vec<String>>, AppError> {
+        let list = self.strings_uncapped(key)?;
+        if let Some(items) = &list {
+            if items.len() > MAX_LIST_ITEMS {
+                return Err(AppError::invalid(
+                    key,
+                    format!(
+                        "{key} - at most {MAX_LIST_ITEMS} values. Got: {}.",
+                        items.len()
+                    ),
+                ));
+            }
+        }
+        Ok(list)
+    }
+
+    fn strings_uncapped(&self, key: &str) -> Result<Option<Vec<String>>, AppError> {
         match self.raw(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(vec![checked(key, s)?])),
@@ -186,6 +202,11 @@ impl Params {
         }
     }
 }
+
+/// The longest list a parameter may hold. Lists become bound values of one statement, and the
+/// engines cap those (SQLite 32,766, PostgreSQL 65,535): far below that, a client's list is
+/// refused with a 400 instead of failing in the database.
+pub const MAX_LIST_ITEMS: usize = 10_000;
 
 /// A string parameter as given, except that NUL characters are refused: no database stores them
 /// (PostgreSQL rejects them outright), so they could only ever fail later.
@@ -415,6 +436,13 @@ mod tests {
         let err = p.string("n").err().map(|e| e.message()).unwrap_or_default();
         assert_eq!(err, "n - Invalid string. Got: integer.");
         assert_eq!(p.strings("s").ok().flatten(), Some(vec!["one".to_string()]));
+        let many = Params::from_value(json!({ "tags": vec!["t"; MAX_LIST_ITEMS + 1] }));
+        assert!(many.strings("tags").is_err());
+        let most = Params::from_value(json!({ "tags": vec!["t"; MAX_LIST_ITEMS] }));
+        assert_eq!(
+            most.strings("tags").ok().flatten().map(|v| v.len()),
+            Some(MAX_LIST_ITEMS)
+        );
         assert_eq!(
             p.required_string("zzz")
                 .err()
