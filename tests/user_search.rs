@@ -7,7 +7,8 @@
 mod common;
 
 use common::TestApp;
-use serde_json::Value;
+use reqwest::Method;
+use serde_json::{json, Value};
 
 const P: &str = "/api/pleroma/admin";
 const N: usize = 20_300;
@@ -101,10 +102,17 @@ async fn many_matches_page_and_count_alike(app: TestApp) {
     );
 
     // A list longer than any statement may bind is refused up front, for every list filter.
-    for key in ["tags[]", "actor_types[]"] {
-        let query: Vec<String> = (0..12_000).map(|i| format!("{key}=x{i}")).collect();
+    // Such a list does not fit in a URL (the HTTP stack caps those at 64 KiB), so it comes as a
+    // JSON body, which the query parameters are merged with.
+    for key in ["tags", "actor_types"] {
+        let list: Vec<String> = (0..12_000).map(|i| format!("x{i}")).collect();
         let (status, body) = app
-            .get(&format!("{P}/users?{}", query.join("&")), Some(&token))
+            .call(
+                Method::GET,
+                &format!("{P}/users"),
+                Some(&token),
+                Some(json!({ key: list })),
+            )
             .await;
         assert_eq!(status, 400, "{key}: {body}");
         assert!(
