@@ -89,6 +89,30 @@ async fn many_matches_page_and_count_alike(app: TestApp) {
         nicknames(&app, &token, "tags[]=mrf_tag:sandbox&page=3&page_size=100").await;
     assert_eq!(count, 1000);
     assert_eq!(page, (200..300).map(walker).collect::<Vec<_>>());
+    // The tags-only count comes from the tag index: an account with two of the tags counts once,
+    // an internal account not at all, exactly as the page lists them.
+    app.sql(
+        "INSERT INTO account_tags (account_id, position, tag)
+         SELECT id, 1, 'mrf_tag:disable-any-subscription' FROM accounts
+         WHERE nickname_lower LIKE 'walker000%' OR nickname_lower LIKE 'walker2029%'",
+    )
+    .await;
+    app.sql("UPDATE accounts SET internal = TRUE WHERE nickname = 'Walker00001'")
+        .await;
+    let both = "tags[]=mrf_tag:sandbox&tags[]=mrf_tag:disable-any-subscription";
+    let mut page = Vec::new();
+    for n in 1..=3 {
+        let (count, part) =
+            nicknames(&app, &token, &format!("{both}&page={n}&page_size=500")).await;
+        assert_eq!(count, 1009);
+        page.extend(part);
+    }
+    assert_eq!(page.len(), 1009);
+    assert!(!page.contains(&walker(1)) && page.contains(&walker(20299)));
+    let (count, _) = nicknames(&app, &token, "tags[]=mrf_tag:disable-any-subscription").await;
+    assert_eq!(count, 109);
+    app.sql("UPDATE accounts SET internal = FALSE WHERE nickname = 'Walker00001'")
+        .await;
     let (count, page) = nicknames(
         &app,
         &token,

@@ -90,6 +90,9 @@ struct Where {
     search: Option<Search>,
     /// The filter uses the order index walk for its text terms.
     walks: bool,
+    /// The filter is tags and nothing else: the placeholders of the tags, counted from
+    /// `account_tags_tag` alone.
+    tags_alone: Option<String>,
 }
 
 fn build(backend: Backend, f: &AccountFilter) -> Where {
@@ -157,16 +160,25 @@ fn build_with(backend: Backend, f: &AccountFilter, path: TextPath) -> Where {
         let slot = next(&mut args, Arg::Text(email.to_lowercase()));
         parts.push(format!("email_lower = {slot}"));
     }
+    let mut tags_alone = None;
     if !f.tags.is_empty() {
         let slots: Vec<String> = f
             .tags
             .iter()
             .map(|t| next(&mut args, Arg::Text(t.clone())))
             .collect();
+        let slots = slots.join(", ");
         parts.push(format!(
-            "id IN (SELECT account_id FROM account_tags WHERE tag IN ({}))",
-            slots.join(", ")
+            "id IN (SELECT account_id FROM account_tags WHERE tag IN ({slots}))"
         ));
+        let only_tags = f.flags.iter().all(|n| flag_fragment(n).is_none())
+            && f.actor_types.is_empty()
+            && f.query.is_none()
+            && f.name.is_none()
+            && f.email.is_none();
+        if only_tags {
+            tags_alone = Some(slots);
+        }
     }
     Where {
         sql: parts.join(" AND "),
@@ -174,6 +186,7 @@ fn build_with(backend: Backend, f: &AccountFilter, path: TextPath) -> Where {
         counts_table_ok,
         search,
         walks,
+        tags_alone,
     }
 }
 
@@ -202,6 +215,16 @@ fn count_sql(w: &mut Where) -> String {
                   - (SELECT COUNT(*) FROM accounts INDEXED BY accounts_internal
                      WHERE internal AND {column} LIKE ${slot} ESCAPE '\\') AS n",
             column = search.column
+        );
+    }
+    if let Some(slots) = &w.tags_alone {
+        // Index-only: the tagged accounts, less the few internal ones among them (read from their
+        // partial index). Looking up every tagged account instead cost ~2.5 µs per account.
+        return format!(
+            "SELECT (SELECT COUNT(DISTINCT account_id) FROM account_tags WHERE tag IN ({slots}))
+                  - (SELECT COUNT(DISTINCT t.account_id) FROM accounts a
+                     JOIN account_tags t ON t.account_id = a.id
+                     WHERE a.internal AND t.tag IN ({slots})) AS n"
         );
     }
     if w.counts_table_ok {
@@ -284,7 +307,7 @@ fn pg_selective(filter: &AccountFilter) -> bool {
 }
 
 /// Which way a page resolves its selective terms. SQLite: by the nickname term's trigram matches
-/// (an index-only count, ~1 ms). PostgreSQL: by the matches of the whole filter, `matches` when
+/// (`matches` when the term is the whole filter, else an index-only count, 1–15 ms). PostgreSQL: by the matches of the whole filter, `matches` when
 /// the caller counted them, else a count capped just above [`WALK_ABOVE`].
 async fn page_path(
     db: &Db,
@@ -325,6 +348,16 @@ async fn page_path(
     let Some(phrase) = first else {
         return Ok(TextPath::Match);
     };
+    // A nickname term alone: the caller's count is the trigram matches less the few internal
+    // accounts, so it decides the same way (up to those few) without evaluating the phrase again
+    // (15 ms for a domain at 1M accounts).
+    if let (Some(n), true) = (matches, build(db.backend, filter).search.is_some()) {
+        return Ok(if n > WALK_ABOVE {
+            TextPath::Walk
+        } else {
+            TextPath::Match
+        });
+    }
     let row = sqlx::query(
         "SELECT COUNT(*) AS n FROM (SELECT 1 FROM accounts_search WHERE accounts_search MATCH $1 LIMIT $2)",
     )
@@ -497,5 +530,38 @@ mod tests {
         let w = build(Backend::Postgres, &f);
         assert!(w.counts_table_ok);
         assert_eq!(w.sql, "NOT internal AND local AND NOT deactivated AND NOT approval_pending AND actor_type IN ($1)");
+    }
+
+    #[test]
+    fn tags_alone_count_from_the_tag_index() {
+        let f = AccountFilter {
+            tags: vec!["a".into(), "b".into()],
+            flags: vec!["bogus".into()],
+            ..Default::default()
+        };
+        let mut w = build(Backend::Sqlite, &f);
+        assert_eq!(w.tags_alone.as_deref(), Some("$1, $2"));
+        let sql = count_sql(&mut w);
+        assert!(sql.contains("COUNT(DISTINCT account_id) FROM account_tags WHERE tag IN ($1, $2)"));
+        assert!(sql.contains("WHERE a.internal AND t.tag IN ($1, $2)"));
+        assert_eq!(w.args.len(), 2);
+        for other in [
+            AccountFilter {
+                flags: vec!["local".into()],
+                ..f.clone()
+            },
+            AccountFilter {
+                query: Some("ab".into()),
+                ..f.clone()
+            },
+            AccountFilter {
+                actor_types: vec!["Service".into()],
+                ..f.clone()
+            },
+        ] {
+            let mut w = build(Backend::Postgres, &other);
+            assert!(w.tags_alone.is_none());
+            assert!(count_sql(&mut w).starts_with("SELECT COUNT(*) AS n FROM accounts WHERE"));
+        }
     }
 }
