@@ -87,14 +87,7 @@ fn RestartBanner(status: FrameStatus) -> impl IntoView {
             crate::model::query::with_params(
                 &path,
                 &location.search.get(),
-                &[
-                    "notice",
-                    "error",
-                    "confirm_reset",
-                    "confirm_restart",
-                    "invalid",
-                    "why",
-                ],
+                crate::ui::pages::settings::ONE_SHOTS,
                 &[("confirm_restart", "1")],
             )
         } else {

@@ -67,6 +67,21 @@ fn count_text(n: usize) -> String {
     }
 }
 
+/// The refusal of an action on no URLs or on more than [`MAX_URLS_PER_ACTION`] (`verb` starts
+/// the message), if it is one.
+fn refuse_urls(back: &str, urls: &[String], none: &str, verb: &str) -> Option<Response> {
+    if urls.is_empty() {
+        return Some(super::panel_forms::error(back, none));
+    }
+    if urls.len() > MAX_URLS_PER_ACTION {
+        return Some(super::panel_forms::error(
+            back,
+            &format!("{verb} at most {MAX_URLS_PER_ACTION} URLs at a time."),
+        ));
+    }
+    None
+}
+
 /// `POST /admin/media-proxy/unban` with the ticked `urls[]`.
 pub async fn unban(State(state): State<AppState>, request: Request) -> Response {
     let form = match read_form(&state, request).await {
@@ -75,14 +90,8 @@ pub async fn unban(State(state): State<AppState>, request: Request) -> Response 
     };
     let back = back_of(&form);
     let urls = ticked(&form);
-    if urls.is_empty() {
-        return super::panel_forms::error(&back, "Select the URLs to unban first.");
-    }
-    if urls.len() > MAX_URLS_PER_ACTION {
-        return super::panel_forms::error(
-            &back,
-            &format!("Unban at most {MAX_URLS_PER_ACTION} URLs at a time."),
-        );
+    if let Some(refused) = refuse_urls(&back, &urls, "Select the URLs to unban first.", "Unban") {
+        return refused;
     }
     if form.text("confirmed") != "1" {
         return confirm(&back, "unban", &urls, None);
@@ -107,14 +116,13 @@ pub async fn evict(State(state): State<AppState>, request: Request) -> Response 
         _ => lines(&form.text("urls")),
     };
     let ban = form.text("ban") == "1";
-    if urls.is_empty() {
-        return super::panel_forms::error(&back, "Enter the URLs to evict, one per line.");
-    }
-    if urls.len() > MAX_URLS_PER_ACTION {
-        return super::panel_forms::error(
-            &back,
-            &format!("Evict at most {MAX_URLS_PER_ACTION} URLs at a time."),
-        );
+    if let Some(refused) = refuse_urls(
+        &back,
+        &urls,
+        "Enter the URLs to evict, one per line.",
+        "Evict",
+    ) {
+        return refused;
     }
     if form.text("confirmed") != "1" {
         return confirm(&back, "evict", &urls, Some(ban));

@@ -31,7 +31,7 @@ use matrix::PrivilegeMatrix;
 
 /// One-shot URL parameters that must not survive a save or a cancel. `invalid` and `why` carry a
 /// JavaScript-off refusal to the field it is about (its id and the problem).
-const ONE_SHOTS: &[&str] = &[
+pub(crate) const ONE_SHOTS: &[&str] = &[
     "notice",
     "error",
     "confirm_reset",
