@@ -8,7 +8,8 @@
 #                         [--statuses N] [--reports N] [--accounts N]  (moderation)
 # users: GET /users and friends at 1,000,000 accounts; moderation: the report queue and the status
 # lists at 1,000,000 statuses and 100,000 reports (100,000 accounts). Default: all (both benches),
-# both backends, 3 s per scenario, 8 concurrent clients. Each bench takes only its own size options.
+# both backends, 3 s per scenario; concurrent clients: users 2 (one per core, the latency targets),
+# moderation 8. Each bench takes only its own size options.
 # Run it on a quiet machine: other load shows up in the percentiles.
 set -euo pipefail
 
@@ -27,7 +28,7 @@ prev=""
 for arg in "$@"; do
     [ "$prev" = "--backend" ] && [ "$arg" = sqlite ] && want_pg=0
     [ "$arg" = "-h" ] || [ "$arg" = "--help" ] && {
-        sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
     }
     prev="$arg"

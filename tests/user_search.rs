@@ -89,6 +89,35 @@ async fn many_matches_page_and_count_alike(app: TestApp) {
         nicknames(&app, &token, "tags[]=mrf_tag:sandbox&page=3&page_size=100").await;
     assert_eq!(count, 1000);
     assert_eq!(page, (200..300).map(walker).collect::<Vec<_>>());
+    // Tags with flags read account_tags alone (migration 0014 copies the flags there): every even
+    // walker is deactivated, and a state change through the API reaches the copy.
+    let (count, page) = nicknames(
+        &app,
+        &token,
+        "tags[]=mrf_tag:sandbox&filters=deactivated&page=2&page_size=10",
+    )
+    .await;
+    assert_eq!(count, 500);
+    assert_eq!(page, (10..20).map(|k| walker(2 * k)).collect::<Vec<_>>());
+    let (status, body) = app
+        .call(
+            Method::PATCH,
+            &format!("{P}/users/activate"),
+            Some(&token),
+            Some(json!({"nicknames": [walker(20), walker(22)]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (count, page) = nicknames(
+        &app,
+        &token,
+        "tags[]=mrf_tag:sandbox&filters=deactivated,local&actor_types[]=Person&page=2&page_size=10",
+    )
+    .await;
+    assert_eq!(count, 498);
+    assert_eq!(page, (12..22).map(|k| walker(2 * k)).collect::<Vec<_>>());
+    let (count, _) = nicknames(&app, &token, "tags[]=mrf_tag:sandbox&filters=external").await;
+    assert_eq!(count, 0);
     // The tags-only count comes from the tag index: an account with two of the tags counts once,
     // an internal account not at all, exactly as the page lists them.
     app.sql(
@@ -124,6 +153,18 @@ async fn many_matches_page_and_count_alike(app: TestApp) {
         page,
         (0..50).map(|k| walker(900 + 2 * k)).collect::<Vec<_>>()
     );
+
+    // Past the last page of a list whose page query also counts (a term beside a filter): no row
+    // carries the count, which is then taken on its own.
+    let (count, beyond) = nicknames(
+        &app,
+        &token,
+        "tags[]=mrf_tag:sandbox&query=walker009&filters=deactivated&page=2",
+    )
+    .await;
+    assert_eq!((count, beyond.len()), (50, 0));
+    let (count, none) = nicknames(&app, &token, "query=walker009&filters=external").await;
+    assert_eq!((count, none.len()), (0, 0));
 
     // A list longer than any statement may bind is refused up front, for every list filter.
     // Such a list does not fit in a URL (the HTTP stack caps those at 64 KiB), so it comes as a

@@ -1,8 +1,9 @@
 //! The `GET /users` query (users.md §2), shaped for a million accounts (BENCHMARKS.md):
 //! boolean filters are literal fragments so the partial indexes of migration 0003 apply, pages are
 //! picked from the covering order index before whole rows are read, substring search of 3+ plain
-//! characters goes through the trigram index of the backend, and counts without text filters come
-//! from the trigger-maintained `account_counts`.
+//! characters goes through the trigram index of the backend, tag filters read `account_tags` alone
+//! in list order (migration 0014), and counts without text filters or tags come from the
+//! trigger-maintained `account_counts`.
 
 use super::accounts::{self, Account};
 use super::{like_escape, Backend, Db, RowExt};
@@ -90,9 +91,15 @@ struct Where {
     search: Option<Search>,
     /// The filter uses the order index walk for its text terms.
     walks: bool,
-    /// The filter is tags and nothing else: the placeholders of the tags, counted from
-    /// `account_tags_tag` alone.
-    tags_alone: Option<String>,
+    /// The filter is tags with flags and actor types at most: `sql` is over `account_tags`
+    /// (migration 0014 copies those columns there), and this is the number of tags.
+    on_tags: Option<usize>,
+}
+
+/// Whether a filter is answered from `account_tags` alone: tags, with flags and actor types at
+/// most (columns copied there by migration 0014), so pages walk its list-order index.
+fn tag_path(f: &AccountFilter) -> bool {
+    !f.tags.is_empty() && f.query.is_none() && f.name.is_none() && f.email.is_none()
 }
 
 fn build(backend: Backend, f: &AccountFilter) -> Where {
@@ -160,7 +167,7 @@ fn build_with(backend: Backend, f: &AccountFilter, path: TextPath) -> Where {
         let slot = next(&mut args, Arg::Text(email.to_lowercase()));
         parts.push(format!("email_lower = {slot}"));
     }
-    let mut tags_alone = None;
+    let mut on_tags = None;
     if !f.tags.is_empty() {
         let slots: Vec<String> = f
             .tags
@@ -168,16 +175,14 @@ fn build_with(backend: Backend, f: &AccountFilter, path: TextPath) -> Where {
             .map(|t| next(&mut args, Arg::Text(t.clone())))
             .collect();
         let slots = slots.join(", ");
-        parts.push(format!(
-            "id IN (SELECT account_id FROM account_tags WHERE tag IN ({slots}))"
-        ));
-        let only_tags = f.flags.iter().all(|n| flag_fragment(n).is_none())
-            && f.actor_types.is_empty()
-            && f.query.is_none()
-            && f.name.is_none()
-            && f.email.is_none();
-        if only_tags {
-            tags_alone = Some(slots);
+        if tag_path(f) {
+            // The other parts name columns account_tags has too.
+            parts.push(format!("tag IN ({slots})"));
+            on_tags = Some(f.tags.len());
+        } else {
+            parts.push(format!(
+                "id IN (SELECT account_id FROM account_tags WHERE tag IN ({slots}))"
+            ));
         }
     }
     Where {
@@ -186,7 +191,7 @@ fn build_with(backend: Backend, f: &AccountFilter, path: TextPath) -> Where {
         counts_table_ok,
         search,
         walks,
-        tags_alone,
+        on_tags,
     }
 }
 
@@ -217,15 +222,15 @@ fn count_sql(w: &mut Where) -> String {
             column = search.column
         );
     }
-    if let Some(slots) = &w.tags_alone {
-        // Index-only: the tagged accounts, less the few internal ones among them (read from their
-        // partial index). Looking up every tagged account instead cost ~2.5 µs per account.
-        return format!(
-            "SELECT (SELECT COUNT(DISTINCT account_id) FROM account_tags WHERE tag IN ({slots}))
-                  - (SELECT COUNT(DISTINCT t.account_id) FROM accounts a
-                     JOIN account_tags t ON t.account_id = a.id
-                     WHERE a.internal AND t.tag IN ({slots})) AS n"
-        );
+    if let Some(tags) = w.on_tags {
+        // Index-only (account_tags_order); an account carries a tag once, so one tag needs no
+        // DISTINCT.
+        let what = if tags == 1 {
+            "COUNT(*)"
+        } else {
+            "COUNT(DISTINCT account_id)"
+        };
+        return format!("SELECT {what} AS n FROM account_tags WHERE {}", w.sql);
     }
     if w.counts_table_ok {
         format!(
@@ -253,6 +258,23 @@ fn page_sql(backend: Backend, w: &mut Where, path: TextPath, limit: i64, offset:
     let limit_slot = w.args.len();
     w.args.push(Arg::Int(offset));
     let offset_slot = w.args.len();
+    if let Some(tags) = w.on_tags {
+        // One tag: account_tags_order is walked in list order and the walk stops when the page is
+        // full. Several: their entries are merged (sorted, index-only), each account once.
+        let group = if tags == 1 {
+            ""
+        } else {
+            " GROUP BY nickname_lower, nickname, account_id"
+        };
+        return format!(
+            "SELECT {cols} FROM accounts WHERE id IN (
+               SELECT account_id FROM account_tags WHERE {filter}{group}
+               ORDER BY nickname_lower, nickname, account_id LIMIT ${limit_slot} OFFSET ${offset_slot})
+             ORDER BY nickname_lower, nickname, id",
+            cols = accounts::columns(backend),
+            filter = w.sql,
+        );
+    }
     if backend == Backend::Postgres && path == TextPath::Match {
         // MATERIALIZED fences the planner: the matches come from the trigram or tag index.
         return format!(
@@ -296,14 +318,122 @@ pub async fn page(
         .collect::<Result<Vec<_>, _>>()?)
 }
 
+/// The matches of `filter` and one page of them, as `GET /users` shows them.
+///
+/// When counting would evaluate the filter's text terms over every match anyway (PostgreSQL with a
+/// trigram term or tags beside a text term: each match's heap row is visited; SQLite with a
+/// trigram term beside other conditions: each match is looked up), the page query counts its
+/// matches too (`COUNT(*) OVER ()`, [`counted_page_sql`]) and the matches are evaluated once. Else
+/// the count is cheap (counters, an index-only count) and runs first.
+pub async fn list(
+    db: &Db,
+    filter: &AccountFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(i64, Vec<Account>), AppError> {
+    if !counts_in_page(db, filter).await? {
+        let total = count(db, filter).await?;
+        return Ok((total, page(db, filter, limit, offset, Some(total)).await?));
+    }
+    let mut w = build(db.backend, filter);
+    let sql = counted_page_sql(db.backend, &mut w, limit, offset);
+    let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &w.args)
+        .fetch_all(&db.pool)
+        .await?;
+    let total = match rows.first() {
+        Some(row) => row.int("total")?,
+        // Past the last page (or nothing matches) no row carries the count.
+        None if offset > 0 => count(db, filter).await?,
+        None => 0,
+    };
+    let list = rows
+        .iter()
+        .map(accounts::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((total, list))
+}
+
+/// Whether [`list`] takes the count from its page query (see there).
+async fn counts_in_page(db: &Db, filter: &AccountFilter) -> Result<bool, AppError> {
+    Ok(match db.backend {
+        Backend::Postgres => {
+            pg_selective(filter) && pg_estimate(db, filter).await? <= WALK_ABOVE as f64
+        }
+        Backend::Sqlite => {
+            sqlite_text_term(filter)
+                && build(db.backend, filter).search.is_none()
+                && page_path(db, filter, None).await? == TextPath::Match
+        }
+    })
+}
+
+/// The planner's estimate of a PostgreSQL filter's matches (a planning pass, no execution).
+/// Sorting every match pays below [`WALK_ABOVE`] (measured: `query=mastodon.social`, 7,586
+/// matches, 71 → 44 ms p50) and costs above it (`query=son`, 42,603: 61 → 114 ms, where counting
+/// and then walking the order index is cheaper); the exact count is not known before the matches
+/// are read, and `pg_trgm`'s estimates were within 2× on the bench (BENCHMARKS.md). A wrong
+/// estimate picks the slower way, never a wrong answer.
+async fn pg_estimate(db: &Db, filter: &AccountFilter) -> Result<f64, AppError> {
+    let w = build(db.backend, filter);
+    let sql = format!("EXPLAIN SELECT 1 FROM accounts WHERE {}", w.sql);
+    let row = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &w.args)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(plan_rows(&row.text("QUERY PLAN")?).unwrap_or(f64::MAX))
+}
+
+/// The `rows=` estimate of a plan line, e.g. `Bitmap Heap Scan on accounts  (cost=… rows=10100 width=63)`.
+fn plan_rows(line: &str) -> Option<f64> {
+    let rest = &line[line.find(" rows=")? + 6..];
+    rest.split(' ').next()?.parse().ok()
+}
+
+/// Whether a SQLite filter has a search term the trigram index answers (3+ characters).
+fn sqlite_text_term(filter: &AccountFilter) -> bool {
+    [&filter.query, &filter.name]
+        .into_iter()
+        .flatten()
+        .any(|t| trigram_ready(&t.to_lowercase()))
+}
+
+/// A page of matches sorted from all of them (the [`TextPath::Match`] way), each row carrying the
+/// number of matches as `total`.
+fn counted_page_sql(backend: Backend, w: &mut Where, limit: i64, offset: i64) -> String {
+    w.args.push(Arg::Int(limit));
+    let limit_slot = w.args.len();
+    w.args.push(Arg::Int(offset));
+    let offset_slot = w.args.len();
+    // PostgreSQL: MATERIALIZED fences the planner, as in page_sql.
+    let matches = match backend {
+        Backend::Postgres => format!(
+            "WITH m AS MATERIALIZED (SELECT id, nickname_lower, nickname FROM accounts WHERE {}) ",
+            w.sql
+        ),
+        Backend::Sqlite => String::new(),
+    };
+    let source = match backend {
+        Backend::Postgres => "m".to_string(),
+        Backend::Sqlite => format!("accounts WHERE {}", w.sql),
+    };
+    format!(
+        "{matches}SELECT {cols}, p.total AS total FROM accounts JOIN (
+           SELECT id AS page_id, COUNT(*) OVER () AS total FROM {source}
+           ORDER BY nickname_lower, nickname, id LIMIT ${limit_slot} OFFSET ${offset_slot}) p
+         ON p.page_id = accounts.id
+         ORDER BY nickname_lower, nickname, id",
+        cols = accounts::columns(backend),
+    )
+}
+
 /// Whether a PostgreSQL filter has a condition an index answers in few rows: a trigram-ready
-/// search term or tags (then [`TextPath::Match`] pays when the whole filter matches few rows).
+/// search term or tags beside a text term (then [`TextPath::Match`] pays when the whole filter
+/// matches few rows). Tags without text terms walk their own list-order index instead.
 fn pg_selective(filter: &AccountFilter) -> bool {
     let term = |t: &Option<String>| {
         t.as_deref()
             .is_some_and(|t| trigram_ready(&t.to_lowercase()))
     };
-    term(&filter.query) || term(&filter.name) || !filter.tags.is_empty()
+    term(&filter.query) || term(&filter.name) || (!filter.tags.is_empty() && !tag_path(filter))
 }
 
 /// Which way a page resolves its selective terms. SQLite: by the nickname term's trigram matches
@@ -380,13 +510,23 @@ pub struct Plans {
     pub count: Vec<String>,
 }
 
-/// Explains the queries [`page`] and [`count`] run for `filter`, with the same arguments.
+/// Explains the queries [`list`] runs for `filter`, with the same arguments; `count` is empty when
+/// the page query counts too.
 pub async fn explain(
     db: &Db,
     filter: &AccountFilter,
     limit: i64,
     offset: i64,
 ) -> Result<Plans, AppError> {
+    if counts_in_page(db, filter).await? {
+        let mut w = build(db.backend, filter);
+        let sql = counted_page_sql(db.backend, &mut w, limit, offset);
+        let page = explain_one(db, &sql, &w.args).await?;
+        return Ok(Plans {
+            page,
+            count: Vec::new(),
+        });
+    }
     let mut w = build(db.backend, filter);
     let sql = count_sql(&mut w);
     let count = explain_one(db, &sql, &w.args).await?;
@@ -429,24 +569,6 @@ async fn explain_one(db: &Db, sql: &str, args: &[Arg]) -> Result<Vec<String>, Ap
             Ok(out)
         }
     }
-}
-
-/// The page query as text with its arguments, for `EXPLAIN` in the benchmark.
-pub fn explain_sql(backend: Backend, filter: &AccountFilter) -> (String, Vec<String>) {
-    let w = build(backend, filter);
-    let sql = format!(
-        "SELECT id FROM accounts WHERE {} ORDER BY nickname_lower, nickname, id LIMIT 50",
-        w.sql
-    );
-    let args = w
-        .args
-        .iter()
-        .map(|a| match a {
-            Arg::Text(t) => t.clone(),
-            Arg::Int(i) => i.to_string(),
-        })
-        .collect();
-    (sql, args)
 }
 
 #[cfg(test)]
@@ -506,7 +628,7 @@ mod tests {
             name: Some("Olivia".into()),
             ..Default::default()
         };
-        assert!(pg_selective(&tagged) && pg_selective(&name) && !pg_selective(&short));
+        assert!(!pg_selective(&tagged) && pg_selective(&name) && !pg_selective(&short));
         let mut w = build(Backend::Postgres, &name);
         let sorted = page_sql(Backend::Postgres, &mut w, TextPath::Match, 50, 0);
         assert!(sorted.starts_with("WITH m AS MATERIALIZED"));
@@ -518,6 +640,44 @@ mod tests {
         assert!(!walked.contains("MATERIALIZED"));
         let mut w = build(Backend::Sqlite, &name);
         assert!(!page_sql(Backend::Sqlite, &mut w, TextPath::Match, 50, 0).contains("MATERIALIZED"));
+    }
+
+    #[test]
+    fn counted_pages_count_every_match_once() {
+        let f = AccountFilter {
+            query: Some("kath".into()),
+            flags: vec!["local".into()],
+            ..Default::default()
+        };
+        assert!(sqlite_text_term(&f) && pg_selective(&f));
+        let mut w = build(Backend::Postgres, &f);
+        let sql = counted_page_sql(Backend::Postgres, &mut w, 50, 100);
+        assert!(sql.starts_with("WITH m AS MATERIALIZED (SELECT id, nickname_lower, nickname FROM accounts WHERE NOT internal AND local AND nickname_lower LIKE $1"));
+        assert!(sql.contains("COUNT(*) OVER () AS total FROM m"));
+        assert!(sql.contains("LIMIT $2 OFFSET $3"));
+        let mut w = build(Backend::Sqlite, &f);
+        let sql = counted_page_sql(Backend::Sqlite, &mut w, 50, 100);
+        assert!(sql.contains(
+            "COUNT(*) OVER () AS total FROM accounts WHERE NOT internal AND local AND seq IN"
+        ));
+        assert!(!sqlite_text_term(&AccountFilter {
+            name: Some("ab".into()),
+            ..Default::default()
+        }));
+    }
+
+    #[test]
+    fn plan_rows_reads_the_estimate() {
+        assert_eq!(
+            plan_rows("Bitmap Heap Scan on accounts  (cost=122.27..25298.76 rows=10100 width=63)"),
+            Some(10100.0)
+        );
+        assert_eq!(
+            plan_rows("Result  (cost=0.00..0.01 rows=1 width=4)"),
+            Some(1.0)
+        );
+        assert_eq!(plan_rows("Seq Scan on accounts"), None);
+        assert_eq!(plan_rows("x rows=abc"), None);
     }
 
     #[test]
@@ -533,34 +693,56 @@ mod tests {
     }
 
     #[test]
-    fn tags_alone_count_from_the_tag_index() {
+    fn tags_with_flags_are_answered_from_account_tags() {
         let f = AccountFilter {
             tags: vec!["a".into(), "b".into()],
-            flags: vec!["bogus".into()],
+            flags: vec!["local".into(), "bogus".into()],
+            actor_types: vec!["Service".into()],
             ..Default::default()
         };
         let mut w = build(Backend::Sqlite, &f);
-        assert_eq!(w.tags_alone.as_deref(), Some("$1, $2"));
-        let sql = count_sql(&mut w);
-        assert!(sql.contains("COUNT(DISTINCT account_id) FROM account_tags WHERE tag IN ($1, $2)"));
-        assert!(sql.contains("WHERE a.internal AND t.tag IN ($1, $2)"));
-        assert_eq!(w.args.len(), 2);
+        assert_eq!(w.on_tags, Some(2));
+        assert_eq!(
+            w.sql,
+            "NOT internal AND local AND actor_type IN ($1) AND tag IN ($2, $3)"
+        );
+        assert_eq!(
+            count_sql(&mut w),
+            format!(
+                "SELECT COUNT(DISTINCT account_id) AS n FROM account_tags WHERE {}",
+                w.sql
+            )
+        );
+        let page = page_sql(Backend::Postgres, &mut w, TextPath::Walk, 50, 0);
+        assert!(page.contains("SELECT account_id FROM account_tags WHERE NOT internal"));
+        assert!(page.contains("GROUP BY nickname_lower, nickname, account_id"));
+        assert_eq!(w.args.len(), 5);
+        assert!(!pg_selective(&f));
+
+        let one = AccountFilter {
+            tags: vec!["a".into()],
+            ..Default::default()
+        };
+        let mut w = build(Backend::Postgres, &one);
+        assert!(count_sql(&mut w).starts_with("SELECT COUNT(*) AS n FROM account_tags"));
+        assert!(!page_sql(Backend::Postgres, &mut w, TextPath::Match, 50, 0).contains("GROUP BY"));
+
+        // A text term with tags: the accounts table, tags as a subquery.
         for other in [
-            AccountFilter {
-                flags: vec!["local".into()],
-                ..f.clone()
-            },
             AccountFilter {
                 query: Some("ab".into()),
                 ..f.clone()
             },
             AccountFilter {
-                actor_types: vec!["Service".into()],
+                email: Some("a@b.c".into()),
                 ..f.clone()
             },
         ] {
             let mut w = build(Backend::Postgres, &other);
-            assert!(w.tags_alone.is_none());
+            assert!(w.on_tags.is_none() && pg_selective(&other));
+            assert!(w
+                .sql
+                .contains("id IN (SELECT account_id FROM account_tags WHERE tag IN"));
             assert!(count_sql(&mut w).starts_with("SELECT COUNT(*) AS n FROM accounts WHERE"));
         }
     }

@@ -150,15 +150,8 @@ pub async fn list(state: &AppState, caller: &Caller, params: &Params) -> Result<
     caller.authorize(&READ)?;
     let page = Page::from_params(params, 50, None)?;
     let filter = filter_from_params(params)?;
-    let total = account_list::count(&state.db, &filter).await?;
-    let list = account_list::page(
-        &state.db,
-        &filter,
-        page.page_size,
-        page.offset(),
-        Some(total),
-    )
-    .await?;
+    let (total, list) =
+        account_list::list(&state.db, &filter, page.page_size, page.offset()).await?;
     let users: Vec<Value> = list.iter().map(|a| admin_user(state, a)).collect();
     Ok(json!({"users": users, "count": total, "page_size": page.page_size}))
 }
