@@ -835,8 +835,10 @@ fn status_list_query(f: &StatusFilter, limit: i64, offset: i64) -> Query {
     Query {
         what: "page",
         sql: format!(
-            "SELECT {STATUS_COLUMNS} FROM statuses s
-             WHERE {} ORDER BY s.id DESC LIMIT ${limit_slot} OFFSET ${offset_slot}",
+            "SELECT {STATUS_COLUMNS} FROM statuses s WHERE s.id IN (
+               SELECT s.id FROM statuses s
+               WHERE {} ORDER BY s.id DESC LIMIT ${limit_slot} OFFSET ${offset_slot})
+             ORDER BY s.id DESC",
             clauses.join(" AND ")
         ),
         args,

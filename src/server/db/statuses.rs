@@ -190,9 +190,14 @@ pub async fn list(
     let limit_slot = binds.len();
     binds.push(Bind::Int(offset));
     let offset_slot = binds.len();
+    // The page's ids first, then the rows with their two counts for those alone: with the counts
+    // in the paged query PostgreSQL evaluated them for every skipped row below the LIMIT too (2.4 s
+    // at offset 50,000, BENCHMARKS.md).
     let sql = format!(
-        "SELECT {COLUMNS} FROM statuses s
-         WHERE {} ORDER BY s.id DESC LIMIT ${limit_slot} OFFSET ${offset_slot}",
+        "SELECT {COLUMNS} FROM statuses s WHERE s.id IN (
+           SELECT s.id FROM statuses s
+           WHERE {} ORDER BY s.id DESC LIMIT ${limit_slot} OFFSET ${offset_slot})
+         ORDER BY s.id DESC",
         clauses.join(" AND ")
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
