@@ -627,6 +627,15 @@ async fn seed_moderation(
         exec(&mut tx, sql).await;
     }
     indexes_s += started.elapsed().as_secs_f64();
+    // The per-(host, visibility) counters (migration 0015): SQLite's triggers were off during the
+    // load.
+    exec(&mut tx, "DELETE FROM status_counts").await;
+    exec(
+        &mut tx,
+        "INSERT INTO status_counts (host, visibility, n)
+         SELECT host, visibility, COUNT(*) FROM statuses WHERE reblog_of_id IS NULL GROUP BY host, visibility",
+    )
+    .await;
     // What `db::statuses::insert` keeps on the author.
     exec(
         &mut tx,
@@ -862,26 +871,26 @@ fn statuses_by_ids_query(ids: &[String]) -> Query {
 
 /// `db::statuses::visibility_counts`.
 fn visibility_counts_query(host: Option<&str>) -> Query {
-    let internal = "s.account_id NOT IN (SELECT id FROM accounts WHERE internal = $1)";
-    let (sql, args) = match host {
+    let (counted, internal, args) = match host {
         Some(host) => (
-            format!(
-                "SELECT s.visibility, COUNT(*) AS n FROM statuses s
-                 WHERE s.reblog_of_id IS NULL AND s.host = $2 AND {internal} GROUP BY s.visibility"
-            ),
-            vec![Arg::Bool(true), Arg::Text(host.to_string())],
+            "WHERE host = $1",
+            "AND s.host = $1",
+            vec![Arg::Text(host.to_string())],
         ),
-        None => (
-            format!(
-                "SELECT s.visibility, COUNT(*) AS n FROM statuses s
-                 WHERE s.reblog_of_id IS NULL AND {internal} GROUP BY s.visibility"
-            ),
-            vec![Arg::Bool(true)],
-        ),
+        None => ("", "", Vec::new()),
     };
     Query {
         what: "counts",
-        sql,
+        sql: format!(
+            "SELECT visibility, CAST(SUM(n) AS BIGINT) AS n FROM (
+               SELECT visibility, n FROM status_counts {counted}
+               UNION ALL
+               SELECT s.visibility, -COUNT(*) AS n FROM statuses s
+               WHERE s.reblog_of_id IS NULL {internal}
+                 AND s.account_id IN (SELECT id FROM accounts WHERE internal)
+               GROUP BY s.visibility
+             ) t GROUP BY visibility"
+        ),
         args,
         bounded: false,
     }

@@ -782,6 +782,48 @@ async fn stats_and_instance_delete(app: TestApp) {
         body,
         json!({"status_visibility": {"public": 1, "unlisted": 0, "private": 1, "direct": 0}})
     );
+    // The counters (migration 0015) follow a visibility change and a deletion, and an author
+    // turning internal leaves the counts at once.
+    let (code, _) = app
+        .call(
+            Method::PUT,
+            &format!("{P}/statuses/{}", a["id"].as_str().unwrap()),
+            Some(&token),
+            Some(json!({"visibility": "private"})),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    app.sql(&format!(
+        "UPDATE accounts SET internal = TRUE WHERE id = '{other}'"
+    ))
+    .await;
+    let (_, body) = app.get(&format!("{P}/stats"), Some(&token)).await;
+    assert_eq!(
+        body,
+        json!({"status_visibility": {"public": 1, "unlisted": 1, "private": 2, "direct": 1}})
+    );
+    let (_, body) = app
+        .get(&format!("{P}/stats?instance=stays.example"), Some(&token))
+        .await;
+    assert_eq!(body, zeros);
+    app.sql(&format!(
+        "UPDATE accounts SET internal = FALSE WHERE id = '{other}'"
+    ))
+    .await;
+    let (code, _) = app
+        .call(
+            Method::DELETE,
+            &format!("{P}/statuses/{}", a["id"].as_str().unwrap()),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    let (_, body) = app.get(&format!("{P}/stats"), Some(&token)).await;
+    assert_eq!(
+        body,
+        json!({"status_visibility": {"public": 2, "unlisted": 1, "private": 1, "direct": 1}})
+    );
     for unknown in ["nowhere.example", "' OR 1=1 --", "☃.example"] {
         let (code, body) = app
             .call(
