@@ -871,27 +871,10 @@ fn statuses_by_ids_query(ids: &[String]) -> Query {
 
 /// `db::statuses::visibility_counts`.
 fn visibility_counts_query(host: Option<&str>) -> Query {
-    let (counted, internal, args) = match host {
-        Some(host) => (
-            "WHERE host = $1",
-            "AND s.host = $1",
-            vec![Arg::Text(host.to_string())],
-        ),
-        None => ("", "", Vec::new()),
-    };
     Query {
         what: "counts",
-        sql: format!(
-            "SELECT visibility, CAST(SUM(n) AS BIGINT) AS n FROM (
-               SELECT visibility, n FROM status_counts {counted}
-               UNION ALL
-               SELECT s.visibility, -COUNT(*) AS n FROM statuses s
-               WHERE s.reblog_of_id IS NULL {internal}
-                 AND s.account_id IN (SELECT id FROM accounts WHERE internal)
-               GROUP BY s.visibility
-             ) t GROUP BY visibility"
-        ),
-        args,
+        sql: steward::server::db::statuses::visibility_counts_sql(host.is_some()),
+        args: host.map(|h| Arg::Text(h.to_string())).into_iter().collect(),
         bounded: false,
     }
 }

@@ -784,10 +784,11 @@ async fn stats_and_instance_delete(app: TestApp) {
     );
     // The counters (migration 0015) follow a visibility change and a deletion, and an author
     // turning internal leaves the counts at once.
+    let a_path = format!("{P}/statuses/{}", a["id"].as_str().unwrap());
     let (code, _) = app
         .call(
             Method::PUT,
-            &format!("{P}/statuses/{}", a["id"].as_str().unwrap()),
+            &a_path,
             Some(&token),
             Some(json!({"visibility": "private"})),
         )
@@ -810,14 +811,7 @@ async fn stats_and_instance_delete(app: TestApp) {
         "UPDATE accounts SET internal = FALSE WHERE id = '{other}'"
     ))
     .await;
-    let (code, _) = app
-        .call(
-            Method::DELETE,
-            &format!("{P}/statuses/{}", a["id"].as_str().unwrap()),
-            Some(&token),
-            None,
-        )
-        .await;
+    let (code, _) = app.call(Method::DELETE, &a_path, Some(&token), None).await;
     assert_eq!(code, StatusCode::OK);
     let (_, body) = app.get(&format!("{P}/stats"), Some(&token)).await;
     assert_eq!(
